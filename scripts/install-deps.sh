@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Rampart builds and tests against.
+# Idempotent: packages already installed are left alone, and apt is not touched at all
+# when nothing is missing. Safe without a terminal or stdin (CI).
+#
+#   scripts/install-deps.sh             agent, tools, tests and benchmarks
+#   scripts/install-deps.sh --console   the above plus the console's Qt packages
+set -euo pipefail
+
+PACKAGES=(
+    # Toolchain
+    build-essential
+    cmake
+    ninja-build
+    pkg-config
+    ccache
+    git
+    # TLS and keys (the demo and the tests generate keys with the openssl CLI)
+    ca-certificates
+    openssl
+    libssl-dev
+    # gRPC and Protobuf (Abseil comes with gRPC)
+    libgrpc++-dev
+    protobuf-compiler-grpc
+    libprotobuf-dev
+    protobuf-compiler
+    libabsl-dev
+    # Config, logging, command line, JSON
+    libyaml-cpp-dev
+    libspdlog-dev
+    libfmt-dev
+    libcli11-dev
+    rapidjson-dev
+    # HTTP: libcurl for JWKS URLs and the Kubernetes API, Boost.Beast for the server
+    libcurl4-openssl-dev
+    libboost-dev
+    # Tests and benchmarks
+    libgtest-dev
+    libgmock-dev
+    libbenchmark-dev
+    # Process tools the integration tests rely on (ps, pgrep)
+    procps
+)
+
+# Qt 6 packages for rampart-console; filled in when the console lands.
+CONSOLE_PACKAGES=()
+
+usage() {
+    echo "usage: $0 [--console]" >&2
+}
+
+with_console=0
+for arg in "$@"; do
+    case "$arg" in
+        --console) with_console=1 ;;
+        -h | --help)
+            usage
+            exit 0
+            ;;
+        *)
+            usage
+            exit 2
+            ;;
+    esac
+done
+
+if ((with_console)); then
+    PACKAGES+=("${CONSOLE_PACKAGES[@]}")
+fi
+
+is_installed() {
+    local status
+    status="$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)"
+    [[ "$status" == "install ok installed" ]]
+}
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+    if ! is_installed "$pkg"; then
+        missing+=("$pkg")
+    fi
+done
+
+if ((${#missing[@]} == 0)); then
+    echo "install-deps: all dependencies present"
+    exit 0
+fi
+
+if ((EUID == 0)); then
+    as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+    # -n: fail instead of prompting, since there may be no terminal to prompt on.
+    as_root=(sudo -n)
+else
+    echo "install-deps: missing ${missing[*]}; run as root or install sudo" >&2
+    exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update </dev/null
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
+echo "install-deps: done"
