@@ -1,0 +1,260 @@
+#include "config/AgentConfig.h"
+
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "config/Duration.h"
+
+namespace rampart::config {
+namespace {
+
+// Thrown inside this file only; parseConfig turns it into a Status naming the field.
+struct ConfigError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// A mapping in the YAML file. Every getter records its key, so finish() can refuse keys nobody
+// asked for: a misspelt option must not be silently ignored.
+class Section {
+public:
+    Section(YAML::Node node, std::string path) : node_(std::move(node)), path_(std::move(path)) {
+        if (node_ && !node_.IsNull() && !node_.IsMap()) fail("", "expected a mapping");
+    }
+
+    bool has(const char* key) {
+        known_.insert(key);
+        return node_ && node_.IsMap() && node_[key] && !node_[key].IsNull();
+    }
+
+    void text(const char* key, std::string& out) {
+        if (!has(key)) return;
+        out = scalar(key);
+    }
+
+    void duration(const char* key, milliseconds& out) {
+        if (!has(key)) return;
+        auto value = parseDuration(scalar(key));
+        if (!value) fail(key, "expected a duration such as \"30s\", \"500ms\" or \"5m\"");
+        out = *value;
+    }
+
+    template <typename T>
+    void integer(const char* key, T& out, int64_t min, int64_t max) {
+        if (!has(key)) return;
+        int64_t value = 0;
+        try {
+            value = node_[key].as<int64_t>();
+        } catch (const YAML::Exception&) {
+            fail(key, "expected an integer");
+        }
+        if (value < min || value > max) {
+            fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+        }
+        out = static_cast<T>(value);
+    }
+
+    void boolean(const char* key, bool& out) {
+        if (!has(key)) return;
+        try {
+            out = node_[key].as<bool>();
+        } catch (const YAML::Exception&) {
+            fail(key, "expected true or false");
+        }
+    }
+
+    void textList(const char* key, std::vector<std::string>& out) {
+        if (!has(key)) return;
+        const auto list = node_[key];
+        if (!list.IsSequence()) fail(key, "expected a list");
+        out.clear();
+        for (const auto& item : list) {
+            if (!item.IsScalar() || item.Scalar().empty()) fail(key, "expected non-empty strings");
+            out.push_back(item.Scalar());
+        }
+    }
+
+    Section child(const char* key) {
+        known_.insert(key);
+        return Section(node_ && node_.IsMap() ? node_[key] : YAML::Node(), where(key));
+    }
+
+    YAML::Node raw(const char* key) {
+        known_.insert(key);
+        return node_ && node_.IsMap() ? node_[key] : YAML::Node();
+    }
+
+    void finish() const {
+        if (!node_ || !node_.IsMap()) return;
+        for (const auto& entry : node_) {
+            const auto key = entry.first.as<std::string>();
+            if (!known_.contains(key)) fail(key, "unknown option");
+        }
+    }
+
+    [[noreturn]] void fail(const std::string& key, const std::string& why) const {
+        throw ConfigError(where(key) + ": " + why);
+    }
+    std::string where(const std::string& key) const {
+        if (key.empty()) return path_.empty() ? "(top level)" : path_;
+        return path_.empty() ? key : path_ + "." + key;
+    }
+
+private:
+    std::string scalar(const char* key) {
+        const auto value = node_[key];
+        if (!value.IsScalar()) fail(key, "expected a single value");
+        return value.Scalar();
+    }
+
+    YAML::Node node_;
+    std::string path_;
+    std::set<std::string> known_;
+};
+
+std::string hostName() {
+    char name[256] = {};
+    if (gethostname(name, sizeof name - 1) != 0) return "rampart-agent";
+    return name;
+}
+
+std::string resolve(const std::string& path, const std::string& baseDir) {
+    if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+    return (std::filesystem::path(baseDir) / path).lexically_normal().string();
+}
+
+void readKeys(Section keys, KeySourceConfig& out, const std::string& baseDir) {
+    keys.text("file", out.file);
+    keys.text("url", out.url);
+    keys.text("ca_file", out.caFile);
+    keys.duration("refresh_interval", out.refreshInterval);
+    keys.duration("watch_interval", out.watchInterval);
+    keys.duration("fetch_timeout", out.fetchTimeout);
+    if (keys.has("algorithms")) {
+        const auto map = keys.raw("algorithms");
+        if (!map.IsMap()) keys.fail("algorithms", "expected a mapping of kid (or kty:TYPE) to alg");
+        for (const auto& entry : map) {
+            const auto name = entry.first.as<std::string>();
+            const auto alg = jwt::parseAlgorithm(entry.second.IsScalar() ? entry.second.Scalar() : "");
+            if (!alg) keys.fail("algorithms." + name, "unknown algorithm");
+            out.algorithms[name] = *alg;
+        }
+    }
+    keys.finish();
+
+    if (out.file.empty() == out.url.empty()) {
+        keys.fail("", "set exactly one of file or url");
+    }
+    // RFC 8725 §3.10 spirit: keys fetched in clear could be replaced by anyone on the path.
+    if (!out.url.empty() && out.url.rfind("https://", 0) != 0) {
+        keys.fail("url", "must be an https:// URL");
+    }
+    if (out.watchInterval < milliseconds(100)) keys.fail("watch_interval", "must be at least 100ms");
+    if (out.refreshInterval < std::chrono::seconds(1)) {
+        keys.fail("refresh_interval", "must be at least 1s");
+    }
+    if (out.fetchTimeout < milliseconds(100)) keys.fail("fetch_timeout", "must be at least 100ms");
+    out.file = resolve(out.file, baseDir);
+    out.caFile = resolve(out.caFile, baseDir);
+}
+
+void readJwt(Section jwt, AgentConfig& out, const std::string& baseDir) {
+    auto& verifier = out.engine.verifier;
+    readKeys(jwt.child("keys"), out.keys, baseDir);
+    jwt.textList("issuers", verifier.issuers);
+    jwt.textList("audiences", verifier.audiences);
+    milliseconds leeway{verifier.leewaySeconds * 1000};
+    jwt.duration("leeway", leeway);
+    if (leeway > std::chrono::minutes(10)) jwt.fail("leeway", "must be at most 10m");
+    verifier.leewaySeconds = std::chrono::duration_cast<std::chrono::seconds>(leeway).count();
+    jwt.boolean("require_exp", verifier.requireExp);
+    jwt.integer("max_token_bytes", verifier.maxTokenBytes, 256, 1 << 20);
+
+    auto cache = jwt.child("cache");
+    cache.integer("entries", out.engine.cacheEntries, 0, 50'000'000);
+    milliseconds ttl{out.engine.cacheMaxTtlSeconds * 1000};
+    cache.duration("max_ttl", ttl);
+    out.engine.cacheMaxTtlSeconds = std::chrono::duration_cast<std::chrono::seconds>(ttl).count();
+    cache.finish();
+    jwt.finish();
+}
+
+void readServer(Section server, ServerLimits& out) {
+    server.integer("max_message_bytes", out.maxMessageBytes, 1024, 16 << 20);
+    server.integer("max_concurrent_streams", out.maxConcurrentStreams, 1, 100'000);
+    server.integer("max_pending_per_stream", out.maxPendingPerStream, 1, 10'000);
+    server.duration("keepalive_time", out.keepaliveTime);
+    server.duration("keepalive_timeout", out.keepaliveTimeout);
+    server.duration("min_client_ping_interval", out.minClientPingInterval);
+    server.duration("max_connection_idle", out.maxConnectionIdle);
+    server.duration("shutdown_grace", out.shutdownGrace);
+    server.finish();
+}
+
+AgentConfig parse(const YAML::Node& root, const std::string& baseDir) {
+    Section top(root, "");
+    if (!root || !root.IsMap()) top.fail("", "the configuration must be a YAML mapping");
+    AgentConfig config;
+    top.text("node_id", config.nodeId);
+    if (config.nodeId.empty()) config.nodeId = hostName();
+
+    auto listen = top.child("listen");
+    listen.text("grpc", config.grpcListen);
+    listen.finish();
+    if (config.grpcListen.find(':') == std::string::npos) {
+        listen.fail("grpc", "expected host:port, for example 127.0.0.1:7400");
+    }
+
+    readServer(top.child("server"), config.server);
+    if (!top.has("jwt")) top.fail("jwt", "required (at least jwt.keys.file or jwt.keys.url)");
+    readJwt(top.child("jwt"), config, baseDir);
+
+    auto log = top.child("log");
+    log.text("level", config.logLevel);
+    log.text("format", config.logFormat);
+    log.finish();
+    static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error", "off"};
+    if (!kLevels.contains(config.logLevel)) {
+        log.fail("level", "expected one of trace, debug, info, warn, error, off");
+    }
+    if (config.logFormat != "text" && config.logFormat != "json") {
+        log.fail("format", "expected text or json");
+    }
+    top.finish();
+    return config;
+}
+
+}  // namespace
+
+absl::StatusOr<AgentConfig> parseConfig(std::string_view yaml, const std::string& baseDir) {
+    try {
+        return parse(YAML::Load(std::string(yaml)), baseDir);
+    } catch (const ConfigError& e) {
+        return absl::InvalidArgumentError(e.what());
+    } catch (const YAML::Exception& e) {
+        return absl::InvalidArgumentError("not valid YAML: " + e.msg + " at line " +
+                                          std::to_string(e.mark.line + 1));
+    }
+}
+
+absl::StatusOr<AgentConfig> loadConfigFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return absl::NotFoundError("cannot read config file " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    const auto baseDir = std::filesystem::path(path).parent_path().string();
+    auto config = parseConfig(text.str(), baseDir.empty() ? "." : baseDir);
+    if (!config.ok()) {
+        return absl::Status(config.status().code(),
+                            path + ": " + std::string(config.status().message()));
+    }
+    return config;
+}
+
+}  // namespace rampart::config

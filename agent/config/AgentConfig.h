@@ -1,0 +1,53 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "engine/CheckEngine.h"
+#include "jwt/JwksParser.h"
+
+namespace rampart::config {
+
+using std::chrono::milliseconds;
+
+// Where the key set comes from. Exactly one of file and url is set.
+struct KeySourceConfig {
+    std::string file;  // a JWKS file, watched for changes and re-read on SIGHUP
+    std::string url;   // an https:// JWKS URL, fetched periodically
+    std::string caFile;  // CA bundle for the URL; empty: the system's
+    milliseconds refreshInterval{std::chrono::minutes(5)};  // URL refresh period
+    milliseconds watchInterval{std::chrono::seconds(1)};    // file change polling period
+    milliseconds fetchTimeout{std::chrono::seconds(5)};
+    jwt::AlgorithmBindings algorithms;
+};
+
+// Bounds that keep a misbehaving client from taking the agent down.
+struct ServerLimits {
+    size_t maxMessageBytes = 64 * 1024;
+    int maxConcurrentStreams = 256;  // per connection
+    int maxPendingPerStream = 64;    // checks read but not yet answered on one stream
+    milliseconds keepaliveTime{std::chrono::seconds(30)};
+    milliseconds keepaliveTimeout{std::chrono::seconds(10)};
+    milliseconds minClientPingInterval{std::chrono::seconds(10)};
+    milliseconds maxConnectionIdle{std::chrono::minutes(5)};
+    milliseconds shutdownGrace{std::chrono::seconds(10)};
+};
+
+struct AgentConfig {
+    std::string nodeId;  // defaults to the host name
+    std::string grpcListen = "127.0.0.1:7400";
+    ServerLimits server;
+    KeySourceConfig keys;
+    CheckEngineOptions engine;
+    std::string logLevel = "info";
+    std::string logFormat = "text";  // text or json
+};
+
+// Parses and validates. Errors name the field: `jwt.leeway: expected a duration such as "30s"`.
+// Relative paths are resolved against `baseDir`.
+absl::StatusOr<AgentConfig> parseConfig(std::string_view yaml, const std::string& baseDir = ".");
+absl::StatusOr<AgentConfig> loadConfigFile(const std::string& path);
+
+}  // namespace rampart::config

@@ -1,0 +1,98 @@
+#include "server/Agent.h"
+
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace rampart::server {
+
+namespace {
+constexpr const char* kAuthServiceName = "rampart.v1.Auth";
+constexpr size_t kServerMemoryBytes = size_t{256} << 20;
+}  // namespace
+
+void applyServerLimits(const config::ServerLimits& limits, grpc::ServerBuilder& builder) {
+    const auto ms = [](auto d) { return static_cast<int>(d.count()); };
+    builder.SetMaxReceiveMessageSize(static_cast<int>(limits.maxMessageBytes));
+    builder.SetMaxSendMessageSize(static_cast<int>(limits.maxMessageBytes));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, limits.maxConcurrentStreams);
+    builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, 16 * 1024);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, ms(limits.keepaliveTime));
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, ms(limits.keepaliveTimeout));
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+    // A client pinging faster than this is cut off (GOAWAY too_many_pings) after two strikes.
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                               ms(limits.minClientPingInterval));
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, ms(limits.maxConnectionIdle));
+    // Buffers for all connections together stay under this; past it gRPC pushes back.
+    grpc::ResourceQuota quota("rampart-data-plane");
+    quota.Resize(kServerMemoryBytes);
+    builder.SetResourceQuota(quota);
+}
+
+Agent::Agent(config::AgentConfig config) : config_(std::move(config)) {}
+
+Agent::~Agent() { shutdown(); }
+
+absl::Status Agent::start() {
+    engine_ = std::make_unique<CheckEngine>(config_.engine, keys_);
+    refresher_ = std::make_unique<keys::KeyRefresher>(
+        keys::makeKeySource(config_.keys), config_.keys.algorithms, keys_,
+        [this](const jwt::KeySet&) {
+            engine_->forgetVerifiedTokens();
+            setServing(true);
+        });
+    if (auto loaded = refresher_->loadNow(); !loaded.ok()) {
+        if (config_.keys.url.empty()) {
+            return absl::FailedPreconditionError("cannot load keys from " +
+                                                 refresher_->describeSource() + ": " +
+                                                 std::string(loaded.message()));
+        }
+        spdlog::warn("starting without keys; will keep trying source=\"{}\"",
+                     refresher_->describeSource());
+    }
+
+    authService_ = std::make_unique<AuthService>(*engine_, keys_,
+                                                 config_.server.maxPendingPerStream);
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::ServerBuilder builder;
+    // The data plane is for gateways on the host's network; the control plane (mTLS) has its own
+    // port.
+    builder.AddListeningPort(config_.grpcListen, grpc::InsecureServerCredentials(), &grpcPort_);
+    applyServerLimits(config_.server, builder);
+    builder.RegisterService(authService_.get());
+    server_ = builder.BuildAndStart();
+    if (!server_ || grpcPort_ == 0) {
+        return absl::UnavailableError("cannot listen on " + config_.grpcListen);
+    }
+    setServing(keys_.ready());
+    refresher_->start();
+    spdlog::info("agent started node={} grpc={} port={}", config_.nodeId, config_.grpcListen,
+                 grpcPort_);
+    return absl::OkStatus();
+}
+
+void Agent::setServing(bool serving) {
+    if (!server_) return;
+    if (auto* health = server_->GetHealthCheckService()) {
+        health->SetServingStatus("", serving);
+        health->SetServingStatus(kAuthServiceName, serving);
+    }
+}
+
+void Agent::shutdown() {
+    if (refresher_) refresher_->stop();  // no health change may race the shutdown below
+    if (!server_) return;
+    spdlog::info("draining grace_ms={}", config_.server.shutdownGrace.count());
+    // Health first, so load balancers stop sending before the listener goes away.
+    if (auto* health = server_->GetHealthCheckService()) health->Shutdown();
+    server_->Shutdown(std::chrono::system_clock::now() + config_.server.shutdownGrace);
+    server_->Wait();
+    server_.reset();
+    spdlog::info("agent stopped");
+}
+
+}  // namespace rampart::server
