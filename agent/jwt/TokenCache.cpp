@@ -17,9 +17,12 @@ TokenDigest digestToken(std::string_view token) {
     return digest;
 }
 
+// Never more shards than entries: every shard holds at least one entry, so surplus shards
+// would together hold more than the capacity.
 TokenCache::TokenCache(size_t capacity, size_t shardCount)
-    : capacity_(capacity), perShard_(std::max<size_t>(1, capacity / std::max<size_t>(1, shardCount))) {
-    const size_t shards = capacity == 0 ? 0 : std::max<size_t>(1, shardCount);
+    : capacity_(capacity),
+      perShard_(capacity == 0 ? 1 : capacity / std::clamp<size_t>(shardCount, 1, capacity)) {
+    const size_t shards = capacity == 0 ? 0 : std::clamp<size_t>(shardCount, 1, capacity);
     for (size_t i = 0; i < shards; ++i) {
         auto shard = std::make_unique<Shard>();
         shard->entries.reserve(perShard_);

@@ -1,7 +1,5 @@
 #include "server/AuthService.h"
 
-#include "server/CheckStreamReactor.h"
-
 namespace rampart::server {
 namespace {
 
@@ -40,7 +38,14 @@ void fillResponse(const CheckResult& result, uint64_t id, v1::CheckResponse& res
 }
 
 AuthService::AuthService(CheckEngine& engine, const jwt::KeyStore& keys, int maxPendingPerStream)
-    : engine_(engine), keys_(keys), maxPendingPerStream_(maxPendingPerStream) {}
+    : engine_(engine),
+      keys_(keys),
+      maxPendingPerStream_(maxPendingPerStream),
+      answer_([this](const v1::CheckRequest& request, v1::CheckResponse& response) {
+          const auto result =
+              engine_.check({request.token(), request.client_ip(), request.route()});
+          fillResponse(result, request.id(), response);
+      }) {}
 
 grpc::ServerUnaryReactor* AuthService::Check(grpc::CallbackServerContext* context,
                                              const v1::CheckRequest* request,
@@ -60,7 +65,7 @@ grpc::ServerUnaryReactor* AuthService::Check(grpc::CallbackServerContext* contex
 
 grpc::ServerBidiReactor<v1::CheckRequest, v1::CheckResponse>* AuthService::CheckStream(
     grpc::CallbackServerContext* context) {
-    return new CheckStreamReactor(engine_, keys_, maxPendingPerStream_);
+    return new CheckStreamReactor(answer_, keys_.current().keys != nullptr, maxPendingPerStream_);
 }
 
 }  // namespace rampart::server

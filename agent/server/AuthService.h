@@ -3,6 +3,7 @@
 #include "engine/CheckEngine.h"
 #include "jwt/KeyStore.h"
 #include "rampart/v1/auth.grpc.pb.h"
+#include "server/CheckStreamReactor.h"
 
 namespace rampart::server {
 
@@ -23,6 +24,7 @@ private:
     CheckEngine& engine_;
     const jwt::KeyStore& keys_;
     int maxPendingPerStream_;
+    CheckAnswerer answer_;
 };
 
 // The engine's answer in wire form.

@@ -1,13 +1,10 @@
 #include "server/CheckStreamReactor.h"
 
-#include "server/AuthService.h"
-
 namespace rampart::server {
 
-CheckStreamReactor::CheckStreamReactor(CheckEngine& engine, const jwt::KeyStore& keys,
-                                       int maxPending)
-    : engine_(engine), maxPending_(static_cast<size_t>(maxPending)) {
-    if (!keys.current().keys) {
+CheckStreamReactor::CheckStreamReactor(const CheckAnswerer& answer, bool ready, int maxPending)
+    : answer_(answer), maxPending_(static_cast<size_t>(maxPending)) {
+    if (!ready) {
         absl::MutexLock lock(&mutex_);
         finished_ = true;
         Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "no key set loaded yet"));
@@ -23,8 +20,7 @@ void CheckStreamReactor::OnReadDone(bool ok) {
         finishIfDoneLocked();
         return;
     }
-    const auto result = engine_.check({request_.token(), request_.client_ip(), request_.route()});
-    fillResponse(result, request_.id(), pending_.emplace_back());
+    answer_(request_, pending_.emplace_back());
     writeNextLocked();
     if (pending_.size() < maxPending_) {
         StartRead(&request_);

@@ -1,13 +1,15 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 
 #include "absl/synchronization/mutex.h"
-#include "engine/CheckEngine.h"
-#include "jwt/KeyStore.h"
 #include "rampart/v1/auth.grpc.pb.h"
 
 namespace rampart::server {
+
+// Answers one request; runs on gRPC's threads, so it must not block.
+using CheckAnswerer = std::function<void(const v1::CheckRequest&, v1::CheckResponse&)>;
 
 // One CheckStream call. Requests are answered in arrival order as they are read; at most
 // `maxPending` answers wait for the network at once, after which reading pauses, so a client
@@ -15,7 +17,8 @@ namespace rampart::server {
 class CheckStreamReactor final
     : public grpc::ServerBidiReactor<v1::CheckRequest, v1::CheckResponse> {
 public:
-    CheckStreamReactor(CheckEngine& engine, const jwt::KeyStore& keys, int maxPending);
+    // `ready` false finishes the call at once with UNAVAILABLE (no key set loaded yet).
+    CheckStreamReactor(const CheckAnswerer& answer, bool ready, int maxPending);
 
     void OnReadDone(bool ok) override;
     void OnWriteDone(bool ok) override;
@@ -26,7 +29,7 @@ private:
     void writeNextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
     void finishIfDoneLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
-    CheckEngine& engine_;
+    const CheckAnswerer& answer_;
     const size_t maxPending_;
     v1::CheckRequest request_;
 

@@ -1,11 +1,11 @@
-#include "jwt/TokenCache.h"
-
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "jwt/TokenCache.h"
 
 namespace rampart::jwt {
 namespace {
@@ -64,9 +64,9 @@ TEST(TokenCache, staysWithinCapacity) {
         for (size_t shards : {1, 8, 64}) {
             TokenCache cache(capacity, shards);
             for (size_t i = 0; i < 10 * capacity; ++i) {
-                cache.insert(digestOf(static_cast<int>(i)), claimsFor("u"), kNow + 60,
-                             kGeneration);
-                ASSERT_LE(cache.size(), capacity) << capacity << " entries, " << shards << " shards";
+                cache.insert(digestOf(static_cast<int>(i)), claimsFor("u"), kNow + 60, kGeneration);
+                ASSERT_LE(cache.size(), capacity)
+                    << capacity << " entries, " << shards << " shards";
             }
             EXPECT_GT(cache.size(), 0u);
             // The newest token is always kept.
@@ -87,7 +87,8 @@ TEST(TokenCache, replacesOldestEntryFirst) {
     TokenCache cache(3, 1);
     for (int i = 1; i <= 4; ++i) cache.insert(digestOf(i), claimsFor("u"), kNow + 60, kGeneration);
     EXPECT_EQ(cache.find(digestOf(1), kNow, kGeneration), nullptr);
-    for (int i = 2; i <= 4; ++i) EXPECT_NE(cache.find(digestOf(i), kNow, kGeneration), nullptr) << i;
+    for (int i = 2; i <= 4; ++i)
+        EXPECT_NE(cache.find(digestOf(i), kNow, kGeneration), nullptr) << i;
 }
 
 TEST(TokenCache, reinsertingTheSameDigestDoesNotGrow) {

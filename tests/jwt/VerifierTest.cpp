@@ -1,5 +1,3 @@
-#include "jwt/Verifier.h"
-
 #include <gtest/gtest.h>
 #include <openssl/bio.h>
 #include <openssl/ecdsa.h>
@@ -13,6 +11,7 @@
 #include "jwt/Base64Url.h"
 #include "jwt/JwksParser.h"
 #include "jwt/SigningKey.h"
+#include "jwt/Verifier.h"
 
 namespace rampart::jwt {
 namespace {
@@ -24,8 +23,7 @@ constexpr Algorithm kAllAlgorithms[] = {
     Algorithm::HS256, Algorithm::HS384, Algorithm::HS512,
 };
 // The order n of P-256 (SEC 2 §2.4.2).
-constexpr char kP256OrderHex[] =
-    "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551";
+constexpr char kP256OrderHex[] = "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551";
 
 std::string num(int64_t value) { return std::to_string(value); }
 
@@ -58,10 +56,10 @@ const KeyPair& keysFor(Algorithm alg) {
         for (Algorithm alg : kAllAlgorithms) {
             const auto family = keyFamily(alg);
             const bool rsa = family == KeyFamily::Rsa || family == KeyFamily::RsaPss;
-            keys.emplace(alg, KeyPair{rsa ? fromPem(alg, kidFor(alg), rsaPem)
-                                          : generated(alg, kidFor(alg)),
-                                      rsa ? fromPem(alg, kidFor(alg), otherRsaPem)
-                                          : generated(alg, kidFor(alg))});
+            keys.emplace(
+                alg, KeyPair{rsa ? fromPem(alg, kidFor(alg), rsaPem) : generated(alg, kidFor(alg)),
+                             rsa ? fromPem(alg, kidFor(alg), otherRsaPem)
+                                 : generated(alg, kidFor(alg))});
         }
         return keys;
     }();
@@ -214,8 +212,8 @@ INSTANTIATE_TEST_SUITE_P(AllAlgorithms, VerifierAlgorithmTest, ::testing::Values
 
 TEST_F(VerifierTest, extractsRegisteredClaims) {
     const auto outcome = verify(rsa.mint(
-        "{\"sub\":\"alice\",\"iss\":\"https://issuer\",\"aud\":\"api\",\"exp\":" +
-        num(kNow + 600) + ",\"iat\":" + num(kNow - 5) +
+        "{\"sub\":\"alice\",\"iss\":\"https://issuer\",\"aud\":\"api\",\"exp\":" + num(kNow + 600) +
+        ",\"iat\":" + num(kNow - 5) +
         ",\"jti\":\"id-1\",\"scope\":\"read write\",\"client_id\":\"app-1\",\"azp\":\"other\"}"));
     expectAllowed(outcome);
     const auto& c = outcome.claims;
@@ -230,8 +228,8 @@ TEST_F(VerifierTest, extractsRegisteredClaims) {
 }
 
 TEST_F(VerifierTest, extractsAudienceArrayScpArrayAndAzp) {
-    const auto outcome = verify(
-        ec.mint(claimsWith("\"aud\":[\"api\",\"web\"],\"scp\":[\"read\",\"write\"],\"azp\":\"a\"")));
+    const auto outcome = verify(ec.mint(
+        claimsWith("\"aud\":[\"api\",\"web\"],\"scp\":[\"read\",\"write\"],\"azp\":\"a\"")));
     expectAllowed(outcome);
     EXPECT_EQ(outcome.claims.audience, (std::vector<std::string>{"api", "web"}));
     EXPECT_EQ(outcome.claims.scope, "read write");
@@ -247,8 +245,8 @@ TEST_F(VerifierTest, extractsScpString) {
 
 TEST_F(VerifierTest, rejectsSubThatIsNotAString) {
     for (const char* sub : {"123", "null", "true", "[\"alice\"]", "{}"}) {
-        const std::string token = hmac.mint("{\"sub\":" + std::string(sub) +
-                                            ",\"exp\":" + num(kNow + 600) + "}");
+        const std::string token =
+            hmac.mint("{\"sub\":" + std::string(sub) + ",\"exp\":" + num(kNow + 600) + "}");
         expectRefused(verify(token), token, "sub is not a string");
     }
 }
@@ -268,9 +266,9 @@ TEST_F(VerifierTest, rejectsAlgNone) {
     const auto single = keySetOf({rsa.publicJwk()});
     for (const char* none : {"none", "None", "NONE", "nOnE"}) {
         const std::string payload = base64UrlEncode(claimsWith());
-        for (const std::string& header :
-             std::vector<std::string>{"{\"alg\":\"" + std::string(none) + "\"}",
-              "{\"alg\":\"" + std::string(none) + "\",\"kid\":\"" + rsa.kid() + "\"}"}) {
+        for (const std::string& header : std::vector<std::string>{
+                 "{\"alg\":\"" + std::string(none) + "\"}",
+                 "{\"alg\":\"" + std::string(none) + "\",\"kid\":\"" + rsa.kid() + "\"}"}) {
             const std::string unsignedToken = base64UrlEncode(header) + "." + payload + ".";
             expectRefused(verify(unsignedToken), unsignedToken, "");
             expectRefused(verify(unsignedToken, {}, single.get()), unsignedToken, "");
@@ -300,7 +298,8 @@ TEST_F(VerifierTest, rejectsHs256TokenKeyedWithTheRsaPublicKey) {
     for (const std::string& secret : std::vector<std::string>{pem, rsa.publicJwk()}) {
         const auto forger = fromPem(Algorithm::HS256, rsa.kid(), secret);
         for (const std::string& header :
-             std::vector<std::string>{"{\"alg\":\"HS256\",\"kid\":\"" + rsa.kid() + "\"}", std::string("{\"alg\":\"HS256\"}")}) {
+             std::vector<std::string>{"{\"alg\":\"HS256\",\"kid\":\"" + rsa.kid() + "\"}",
+                                      std::string("{\"alg\":\"HS256\"}")}) {
             const std::string token = forger.sign(header, claimsWith());
             expectRefused(verify(token, {}, single.get()), token,
                           "algorithm does not match the key");
@@ -320,28 +319,28 @@ TEST_F(VerifierTest, rejectsEs256HeaderOnRsaKey) {
 TEST_F(VerifierTest, rejectsPssHeaderOnKeyBoundToPkcs1) {
     // Same RSA key, other padding: the key is bound to RS256 only (RFC 8725 §3.1).
     const auto& pss = keyFor(Algorithm::PS256);
-    const std::string token = pss.sign("{\"alg\":\"PS256\",\"kid\":\"" + rsa.kid() + "\"}",
-                                       claimsWith());
+    const std::string token =
+        pss.sign("{\"alg\":\"PS256\",\"kid\":\"" + rsa.kid() + "\"}", claimsWith());
     expectRefused(verify(token), token, "algorithm does not match the key");
 }
 
 TEST_F(VerifierTest, rejectsAlgThatIsMissingOrNotAString) {
-    for (const std::string& header : std::vector<std::string>{"{\"kid\":\"" + hmac.kid() + "\"}",
-                                      "{\"alg\":256,\"kid\":\"" + hmac.kid() + "\"}",
-                                      "{\"alg\":[\"HS256\"],\"kid\":\"" + hmac.kid() + "\"}"}) {
+    for (const std::string& header : std::vector<std::string>{
+             "{\"kid\":\"" + hmac.kid() + "\"}", "{\"alg\":256,\"kid\":\"" + hmac.kid() + "\"}",
+             "{\"alg\":[\"HS256\"],\"kid\":\"" + hmac.kid() + "\"}"}) {
         const std::string token = hmac.sign(header, claimsWith());
         expectRefused(verify(token), token, "header has no alg");
     }
-    expectRefused(verify(hmac.sign("{\"alg\":\"hs256\",\"kid\":\"" + hmac.kid() + "\"}",
-                                   claimsWith())),
-                  "", "algorithm does not match the key");
+    expectRefused(
+        verify(hmac.sign("{\"alg\":\"hs256\",\"kid\":\"" + hmac.kid() + "\"}", claimsWith())), "",
+        "algorithm does not match the key");
 }
 
 // ---- kid ---------------------------------------------------------------------------------------
 
 TEST_F(VerifierTest, rejectsUnknownKid) {
-    const std::string token = hmac.sign(
-        "{\"alg\":\"HS256\",\"kid\":\"" + hmac.kid() + "-old\"}", claimsWith());
+    const std::string token =
+        hmac.sign("{\"alg\":\"HS256\",\"kid\":\"" + hmac.kid() + "-old\"}", claimsWith());
     expectRefused(verify(token), token, "unknown kid");
 }
 
@@ -367,12 +366,12 @@ TEST_F(VerifierTest, rejectsKidThatIsNotAString) {
     }
 }
 
-// ---- crit and key-bearing headers ----------------------------------------------------------------
+// ---- crit and key-bearing headers
+// ----------------------------------------------------------------
 
 TEST_F(VerifierTest, rejectsAnyCriticalHeader) {
-    for (const char* crit : {"\"crit\":[\"exp\"],\"exp\":1",
-                             "\"crit\":[\"b64\"],\"b64\":false", "\"crit\":[]",
-                             "\"crit\":\"exp\"", "\"crit\":null", "\"crit\":{}"}) {
+    for (const char* crit : {"\"crit\":[\"exp\"],\"exp\":1", "\"crit\":[\"b64\"],\"b64\":false",
+                             "\"crit\":[]", "\"crit\":\"exp\"", "\"crit\":null", "\"crit\":{}"}) {
         const std::string token = hmac.sign(headerFor(hmac, crit), claimsWith());
         expectRefused(verify(token), token, "header has a critical extension");
     }
@@ -385,8 +384,8 @@ TEST_F(VerifierTest, neverTrustsKeysReferencedOrEmbeddedInTheHeader) {
     const std::string jku = "\"jku\":\"https://attacker.example/jwks.json\"";
     const std::string x5u = "\"x5u\":\"https://attacker.example/cert.pem\"";
     const std::string x5c = "\"x5c\":[\"MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\"]";
-    for (const std::string& extra :
-         std::vector<std::string>{jku, x5u, x5c, "\"jwk\":" + attacker.publicJwk(), "\"jwk\":" + impostor.publicJwk()}) {
+    for (const std::string& extra : std::vector<std::string>{
+             jku, x5u, x5c, "\"jwk\":" + attacker.publicJwk(), "\"jwk\":" + impostor.publicJwk()}) {
         // A kid of the attacker's own: unknown, however the header says to fetch it.
         std::string token = attacker.sign(headerFor(attacker, extra), claimsWith());
         expectRefused(verify(token), token, "unknown kid");
@@ -458,9 +457,9 @@ TEST_F(VerifierEcdsaTest, rejectsScalarsOutsideOneToOrderMinusOne) {
     const std::vector<uint8_t> zero(32, 0);
     const auto n = fromHex(kP256OrderHex);
     const std::vector<uint8_t> max(32, 0xff);
-    for (const auto& token : {withSignature(zero, s), withSignature(r, zero), withSignature(n, s),
-                              withSignature(r, n), withSignature(n, n), withSignature(max, s),
-                              withSignature(r, max)}) {
+    for (const auto& token :
+         {withSignature(zero, s), withSignature(r, zero), withSignature(n, s), withSignature(r, n),
+          withSignature(n, n), withSignature(max, s), withSignature(r, max)}) {
         expectRefused(verify(token), token, "signature does not verify");
     }
     expectAllowed(verify(withSignature(r, s)));
@@ -485,12 +484,15 @@ TEST_F(VerifierEcdsaTest, rejectsSignatureOfTheWrongLength) {
 TEST_F(VerifierTest, rejectsMalformedBase64UrlInEverySegment) {
     const auto parts = segmentsOf(hmac.mint(claimsWith()));
     const auto corruptions = [](const std::string& segment) {
-        return std::vector<std::string>{
-            segment + "=", segment + "==", segment.substr(0, 2) + "+" + segment.substr(3),
-            segment.substr(0, 2) + "/" + segment.substr(3),
-            segment.substr(0, 4) + " " + segment.substr(4),
-            segment.substr(0, 4) + "\n" + segment.substr(4), segment + "\t", " " + segment,
-            segment.substr(0, 4) + "%" + segment.substr(5)};
+        return std::vector<std::string>{segment + "=",
+                                        segment + "==",
+                                        segment.substr(0, 2) + "+" + segment.substr(3),
+                                        segment.substr(0, 2) + "/" + segment.substr(3),
+                                        segment.substr(0, 4) + " " + segment.substr(4),
+                                        segment.substr(0, 4) + "\n" + segment.substr(4),
+                                        segment + "\t",
+                                        " " + segment,
+                                        segment.substr(0, 4) + "%" + segment.substr(5)};
     };
     for (const auto& header : corruptions(parts[0])) {
         const std::string token = signedAs(hmac, header, parts[1]);
@@ -524,23 +526,25 @@ TEST_F(VerifierTest, rejectsNonCanonicalBase64Url) {
 }
 
 TEST_F(VerifierTest, rejectsMalformedJson) {
-    for (const std::string& header :
-         std::vector<std::string>{"{\"alg\":\"HS256\",\"kid\":\"" + hmac.kid() + "\"", "{alg:\"HS256\"}",
-          "{\"alg\":\"HS256\",\"kid\":\"" + hmac.kid() + "\"}x",
-          "{\"alg\":\"HS256\",\"kid\":\"" + hmac.kid() + "\",}", std::string("")}) {
+    for (const std::string& header : std::vector<std::string>{
+             "{\"alg\":\"HS256\",\"kid\":\"" + hmac.kid() + "\"", "{alg:\"HS256\"}",
+             "{\"alg\":\"HS256\",\"kid\":\"" + hmac.kid() + "\"}x",
+             "{\"alg\":\"HS256\",\"kid\":\"" + hmac.kid() + "\",}", std::string("")}) {
         const std::string token =
             signedAs(hmac, base64UrlEncode(header), base64UrlEncode(claimsWith()));
         expectRefused(verify(token), token, "malformed header");
     }
-    for (const std::string& claims : std::vector<std::string>{"{\"sub\":\"alice\"", claimsWith() + "}",
-                                      std::string("{\"sub\":'alice'}"), claimsWith() + "{}"}) {
+    for (const std::string& claims :
+         std::vector<std::string>{"{\"sub\":\"alice\"", claimsWith() + "}",
+                                  std::string("{\"sub\":'alice'}"), claimsWith() + "{}"}) {
         const std::string token = hmac.sign(headerFor(hmac), claims);
         expectRefused(verify(token), token, "malformed claims");
     }
 }
 
 TEST_F(VerifierTest, rejectsHeaderOrClaimsThatAreNotAnObject) {
-    for (const std::string& json : std::vector<std::string>{"[\"HS256\"]", "\"HS256\"", "256", "null", "true"}) {
+    for (const std::string& json :
+         std::vector<std::string>{"[\"HS256\"]", "\"HS256\"", "256", "null", "true"}) {
         std::string token = hmac.sign(json, claimsWith());
         expectRefused(verify(token), token, "malformed header");
         token = hmac.sign(headerFor(hmac), json);
@@ -549,19 +553,19 @@ TEST_F(VerifierTest, rejectsHeaderOrClaimsThatAreNotAnObject) {
 }
 
 TEST_F(VerifierTest, rejectsDuplicateMemberNames) {
-    for (const std::string& header :
-         std::vector<std::string>{"{\"alg\":\"HS256\",\"kid\":\"" + hmac.kid() + "\",\"alg\":\"none\"}",
-          "{\"kid\":\"other\",\"alg\":\"HS256\",\"kid\":\"" + hmac.kid() + "\"}",
-          "{\"alg\":\"HS256\",\"kid\":\"" + hmac.kid() + "\",\"al\\u0067\":\"HS256\"}"}) {
+    for (const std::string& header : std::vector<std::string>{
+             "{\"alg\":\"HS256\",\"kid\":\"" + hmac.kid() + "\",\"alg\":\"none\"}",
+             "{\"kid\":\"other\",\"alg\":\"HS256\",\"kid\":\"" + hmac.kid() + "\"}",
+             "{\"alg\":\"HS256\",\"kid\":\"" + hmac.kid() + "\",\"al\\u0067\":\"HS256\"}"}) {
         const std::string token = hmac.sign(header, claimsWith());
         expectRefused(verify(token), token, "malformed header");
     }
     // Many members, so the hashed path is used as well as the pairwise one.
     std::string many;
     for (int i = 0; i < 40; ++i) many += "\"c" + num(i) + "\":" + num(i) + ",";
-    for (const std::string& claims :
-         std::vector<std::string>{claimsWith("\"sub\":\"admin\""), claimsWith("\"exp\":" + num(kNow + 999999)),
-          "{" + many + "\"sub\":\"alice\",\"exp\":" + num(kNow + 600) + ",\"c39\":0}"}) {
+    for (const std::string& claims : std::vector<std::string>{
+             claimsWith("\"sub\":\"admin\""), claimsWith("\"exp\":" + num(kNow + 999999)),
+             "{" + many + "\"sub\":\"alice\",\"exp\":" + num(kNow + 600) + ",\"c39\":0}"}) {
         const std::string token = hmac.sign(headerFor(hmac), claims);
         expectRefused(verify(token), token, "malformed claims");
     }
@@ -569,9 +573,9 @@ TEST_F(VerifierTest, rejectsDuplicateMemberNames) {
 }
 
 TEST_F(VerifierTest, rejectsInvalidUtf8InJson) {
-    for (const std::string& bad : std::vector<std::string>{std::string("\xff"), std::string("\xc0\xaf"),
-                                   std::string("\xed\xa0\x80"), std::string("\xe2\x82"),
-                                   std::string("\\ud800")}) {
+    for (const std::string& bad : std::vector<std::string>{
+             std::string("\xff"), std::string("\xc0\xaf"), std::string("\xed\xa0\x80"),
+             std::string("\xe2\x82"), std::string("\\ud800")}) {
         std::string token = hmac.sign(headerFor(hmac, "\"x\":\"" + bad + "\""), claimsWith());
         expectRefused(verify(token), token, "malformed header");
         token = hmac.sign(headerFor(hmac), claimsWith("\"x\":\"" + bad + "\""));
@@ -584,12 +588,12 @@ TEST_F(VerifierTest, rejectsInvalidUtf8InJson) {
 
 TEST_F(VerifierTest, rejectsTokensWithoutExactlyThreeSegments) {
     const auto parts = segmentsOf(hmac.mint(claimsWith()));
-    const std::string jweHeader =
-        base64UrlEncode("{\"alg\":\"RSA-OAEP\",\"enc\":\"A256GCM\",\"kid\":\"" + hmac.kid() + "\"}");
-    for (const std::string& token :
-         std::vector<std::string>{parts[0], parts[0] + "." + parts[1], joined(parts) + "." + parts[2],
-          joined(parts) + "." + parts[2] + "." + parts[2], joined(parts) + ".",
-          jweHeader + ".AAAA.BBBB.CCCC.DDDD"}) {
+    const std::string jweHeader = base64UrlEncode(
+        "{\"alg\":\"RSA-OAEP\",\"enc\":\"A256GCM\",\"kid\":\"" + hmac.kid() + "\"}");
+    for (const std::string& token : std::vector<std::string>{
+             parts[0], parts[0] + "." + parts[1], joined(parts) + "." + parts[2],
+             joined(parts) + "." + parts[2] + "." + parts[2], joined(parts) + ".",
+             jweHeader + ".AAAA.BBBB.CCCC.DDDD"}) {
         expectRefused(verify(token), token, "token does not have three segments");
     }
 }
@@ -618,7 +622,8 @@ TEST_F(VerifierTest, parsesTokenExactlyAtTheSizeLimit) {
     const size_t limit = VerifierOptions{}.maxTokenBytes;
     std::string exact;
     for (int headerPad = 0; headerPad < 3 && exact.empty(); ++headerPad) {
-        const std::string header = headerFor(hmac, "\"typ\":\"JWT" + std::string(headerPad, ' ') + "\"");
+        const std::string header =
+            headerFor(hmac, "\"typ\":\"JWT" + std::string(headerPad, ' ') + "\"");
         for (size_t pad = 5000; pad < 7000; ++pad) {
             const std::string token =
                 hmac.sign(header, claimsWith("\"pad\":\"" + std::string(pad, 'x') + "\""));
@@ -628,8 +633,8 @@ TEST_F(VerifierTest, parsesTokenExactlyAtTheSizeLimit) {
     }
     ASSERT_EQ(exact.size(), limit);
     expectAllowed(verify(exact));
-    const std::string over = hmac.sign(headerFor(hmac), claimsWith("\"pad\":\"" +
-                                                                  std::string(6200, 'x') + "\""));
+    const std::string over =
+        hmac.sign(headerFor(hmac), claimsWith("\"pad\":\"" + std::string(6200, 'x') + "\""));
     ASSERT_GT(over.size(), limit);
     expectRefused(verify(over), over, "token exceeds the size limit");
 }
@@ -690,8 +695,8 @@ TEST_F(VerifierTest, rejectsIatInTheFutureBeyondLeeway) {
 
 TEST_F(VerifierTest, rejectsNumericDatesThatAreNotNumbers) {
     for (const std::string& value :
-         std::vector<std::string>{"\"" + num(kNow + 600) + "\"", std::string("true"), std::string("null"),
-          std::string("[1]"), std::string("{}")}) {
+         std::vector<std::string>{"\"" + num(kNow + 600) + "\"", std::string("true"),
+                                  std::string("null"), std::string("[1]"), std::string("{}")}) {
         std::string token = hmac.mint("{\"exp\":" + value + "}");
         expectRefused(verify(token), token, "exp is not a NumericDate");
         token = hmac.mint(claimsWith("\"nbf\":" + value));
@@ -702,8 +707,9 @@ TEST_F(VerifierTest, rejectsNumericDatesThatAreNotNumbers) {
 }
 
 TEST_F(VerifierTest, acceptsFractionalNumericDates) {
-    const auto outcome = verify(hmac.mint("{\"exp\":" + num(kNow + 100) + ".75,\"nbf\":" +
-                                          num(kNow) + ".5,\"iat\":" + num(kNow - 2) + ".25}"));
+    const auto outcome =
+        verify(hmac.mint("{\"exp\":" + num(kNow + 100) + ".75,\"nbf\":" + num(kNow) +
+                         ".5,\"iat\":" + num(kNow - 2) + ".25}"));
     expectAllowed(outcome);
     EXPECT_EQ(outcome.claims.expiresAt, kNow + 100);
     EXPECT_EQ(outcome.claims.issuedAt, kNow - 2);
@@ -715,14 +721,16 @@ TEST_F(VerifierTest, acceptsFractionalNumericDates) {
     expectAllowed(verify(hmac.mint("{\"exp\":1.7000006e9}")));
 }
 
-// ---- Issuer and audience -------------------------------------------------------------------------
+// ---- Issuer and audience
+// -------------------------------------------------------------------------
 
 TEST_F(VerifierTest, enforcesTheIssuerAllowlist) {
     VerifierOptions options;
     options.issuers = {"https://issuer.example", "https://other.example"};
     expectAllowed(verify(hmac.mint(claimsWith("\"iss\":\"https://other.example\"")), options));
-    for (const std::string& iss : std::vector<std::string>{"\"https://evil.example\"", "\"https://Issuer.example\"",
-                                   "\"https://issuer.example/\"", "\"\""}) {
+    for (const std::string& iss :
+         std::vector<std::string>{"\"https://evil.example\"", "\"https://Issuer.example\"",
+                                  "\"https://issuer.example/\"", "\"\""}) {
         const std::string token = hmac.mint(claimsWith("\"iss\":" + iss));
         expectRefused(verify(token, options), token, "issuer is not allowed");
     }
