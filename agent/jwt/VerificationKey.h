@@ -25,9 +25,14 @@ private:
     std::string bytes_;
 };
 
+uint64_t newKeyId();
+
 // One key from a key set, parsed once at load into the form verification uses, and bound to
 // exactly one algorithm (RFC 8725 §3.1: a key must not be usable with another algorithm).
 struct VerificationKey {
+    // Unique in the process for the key's lifetime and never reused, so per-thread caches of
+    // OpenSSL contexts can be keyed by it safely across key-set reloads.
+    uint64_t id = newKeyId();
     std::string kid;
     Algorithm alg = Algorithm::RS256;
     EvpPkeyPtr publicKey;  // RSA, EC and OKP keys

@@ -3,6 +3,8 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <array>
+#include <span>
 #include <cmath>
 
 #include "absl/container/flat_hash_set.h"
@@ -41,7 +43,32 @@ bool hasDuplicateMembers(const Value& object) {
     return false;
 }
 
-bool parseObject(std::string_view segment, std::string& scratch, rapidjson::Document& doc) {
+// A JSON document whose nodes and parse stack live in caller-provided (per-thread) memory, so
+// parsing an ordinary token allocates nothing; larger ones spill to the heap transparently.
+class ArenaDocument {
+public:
+    using Document = rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>,
+                                                rapidjson::MemoryPoolAllocator<>>;
+    ArenaDocument(std::span<char> nodes, std::span<char> stack)
+        : nodes_(nodes.data(), nodes.size()),
+          stack_(stack.data(), stack.size()),
+          doc_(&nodes_, stack.size() / 2, &stack_) {}
+
+    Document& doc() { return doc_; }
+
+private:
+    rapidjson::MemoryPoolAllocator<> nodes_;
+    rapidjson::MemoryPoolAllocator<> stack_;
+    Document doc_;
+};
+
+template <size_t NodeBytes>
+struct Arena {
+    alignas(16) std::array<char, NodeBytes> nodes;
+    alignas(16) std::array<char, 4096> stack;
+};
+
+bool parseObject(std::string_view segment, std::string& scratch, ArenaDocument::Document& doc) {
     const auto size = base64UrlDecodedSize(segment);
     if (!size || *size == 0) return false;
     scratch.resize(*size);
@@ -138,7 +165,9 @@ VerifyOutcome Verifier::verify(std::string_view token, const KeySet& keys,
     if (payloadSegment.empty() || signatureSegment.empty()) return reject("empty token segment");
 
     thread_local std::string scratch;
-    rapidjson::Document header;
+    thread_local Arena<16 * 1024> arena;
+    ArenaDocument headerDoc(arena.nodes, arena.stack);
+    auto& header = headerDoc.doc();
     if (!parseObject(headerSegment, scratch, header)) return reject("malformed header");
 
     // RFC 7515 §4.1.1: alg is required. It is matched against the key's single bound algorithm
@@ -176,7 +205,9 @@ VerifyOutcome Verifier::verify(std::string_view token, const KeySet& keys,
 
 VerifyOutcome Verifier::checkClaims(std::string_view payloadSegment, int64_t nowSeconds) const {
     thread_local std::string scratch;
-    rapidjson::Document claims;
+    thread_local Arena<32 * 1024> arena;
+    ArenaDocument claimsDoc(arena.nodes, arena.stack);
+    auto& claims = claimsDoc.doc();
     if (!parseObject(payloadSegment, scratch, claims)) return reject("malformed claims");
 
     const double now = static_cast<double>(nowSeconds);

@@ -270,8 +270,9 @@ TEST_F(VerifierTest, rejectsAlgNone) {
                  "{\"alg\":\"" + std::string(none) + "\"}",
                  "{\"alg\":\"" + std::string(none) + "\",\"kid\":\"" + rsa.kid() + "\"}"}) {
             const std::string unsignedToken = base64UrlEncode(header) + "." + payload + ".";
-            expectRefused(verify(unsignedToken), unsignedToken, "");
-            expectRefused(verify(unsignedToken, {}, single.get()), unsignedToken, "");
+            expectRefused(verify(unsignedToken), unsignedToken, "empty token segment");
+            expectRefused(verify(unsignedToken, {}, single.get()), unsignedToken,
+                          "empty token segment");
             // Even signed correctly by the key the set holds, the alg is not that key's.
             const std::string signedToken = rsa.sign(header, claimsWith());
             expectRefused(verify(signedToken, {}, single.get()), signedToken,
@@ -331,9 +332,10 @@ TEST_F(VerifierTest, rejectsAlgThatIsMissingOrNotAString) {
         const std::string token = hmac.sign(header, claimsWith());
         expectRefused(verify(token), token, "header has no alg");
     }
-    expectRefused(
-        verify(hmac.sign("{\"alg\":\"hs256\",\"kid\":\"" + hmac.kid() + "\"}", claimsWith())), "",
-        "algorithm does not match the key");
+    // RFC 7515 §4.1.1: alg values are case-sensitive.
+    const std::string lower =
+        hmac.sign("{\"alg\":\"hs256\",\"kid\":\"" + hmac.kid() + "\"}", claimsWith());
+    expectRefused(verify(lower), lower, "algorithm does not match the key");
 }
 
 // ---- kid ---------------------------------------------------------------------------------------
