@@ -65,6 +65,11 @@ absl::Status loadRsa(const Value& jwk, VerificationKey& key) {
 
     BignumPtr bnN(BN_bin2bn(reinterpret_cast<const uint8_t*>(n->data()), n->size(), nullptr));
     BignumPtr bnE(BN_bin2bn(reinterpret_cast<const uint8_t*>(e->data()), e->size(), nullptr));
+    // An exponent of 1 makes every "signature" verify; even or tiny exponents are never
+    // legitimate (NIST SP 800-56B §6.2: odd, at least 65537; 3 is still seen in old keys).
+    if (bnE && (!BN_is_odd(bnE.get()) || BN_get_word(bnE.get()) < 3)) {
+        return absl::InvalidArgumentError("RSA public exponent must be odd and at least 3");
+    }
     std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> builder(OSSL_PARAM_BLD_new());
     if (!bnN || !bnE || !builder ||
         !OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, bnN.get()) ||

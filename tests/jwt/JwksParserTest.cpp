@@ -159,6 +159,22 @@ TEST_F(JwksParserTest, refusesRsaKeysShorterThan2048Bits) {
     EXPECT_TRUE(anyContains(mixed->warnings, "weak")) << joined(mixed->warnings);
 }
 
+TEST_F(JwksParserTest, refusesRsaKeysWithAnExponentThatCannotBeReal) {
+    const std::string good = jwk(Algorithm::RS256);
+    const size_t at = good.find("\"e\":\"");
+    ASSERT_NE(at, std::string::npos);
+    const size_t end = good.find('"', at + 5);
+    // e = 1 would make any signature verify; 2 and 4 are even.
+    for (const char* e : {"AQ", "Ag", "BA"}) {
+        const std::string bad = good.substr(0, at + 5) + e + good.substr(end);
+        const auto parsed = parseJwks(jwksOf({bad}), {});
+        ASSERT_FALSE(parsed.ok()) << e;
+        EXPECT_NE(parsed.status().message().find("exponent"), std::string_view::npos)
+            << parsed.status();
+    }
+    EXPECT_TRUE(parseJwks(jwksOf({good}), {}).ok());
+}
+
 TEST_F(JwksParserTest, refusesHmacSecretsShorterThanTheHash) {
     const auto parsed = parseJwks(
         jwksOf({octJwk("hs256-short", Algorithm::HS256, 31), octJwk("hs256", Algorithm::HS256, 32),
