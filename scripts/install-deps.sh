@@ -40,6 +40,9 @@ PACKAGES=(
     libbenchmark-dev
     # Process tools the integration tests rely on (ps, pgrep)
     procps
+    # Benchmarks: taskset pins server and client to separate cores; python3 summarises results
+    util-linux
+    python3
 )
 
 # Qt 6 packages for rampart-console; filled in when the console lands.

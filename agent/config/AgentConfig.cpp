@@ -185,6 +185,76 @@ void readJwt(Section jwt, AgentConfig& out, const std::string& baseDir) {
     jwt.finish();
 }
 
+limits::CidrList readCidrs(Section& section, const char* key, size_t maxEntries) {
+    std::vector<std::string> texts;
+    section.textList(key, texts);
+    if (texts.size() > maxEntries) {
+        section.fail(key, "at most " + std::to_string(maxEntries) + " entries");
+    }
+    std::vector<limits::Cidr> blocks;
+    for (const auto& text : texts) {
+        auto cidr = limits::Cidr::parse(text);
+        if (!cidr) section.fail(key, "\"" + text + "\" is not an IP address or CIDR block");
+        blocks.push_back(*cidr);
+    }
+    return limits::CidrList(std::move(blocks));
+}
+
+void readRule(Section rule, limits::LimitRule& out) {
+    double rate = out.rate, burst = -1;
+    if (rule.has("rate")) {
+        try {
+            rate = rule.raw("rate").as<double>();
+        } catch (const YAML::Exception&) {
+            rule.fail("rate", "expected a number of requests per second");
+        }
+    }
+    if (rule.has("burst")) {
+        try {
+            burst = rule.raw("burst").as<double>();
+        } catch (const YAML::Exception&) {
+            rule.fail("burst", "expected a number of requests");
+        }
+    }
+    rule.boolean("shadow", out.shadow);
+    rule.finish();
+    if (!(rate >= 0 && rate <= 1e9)) rule.fail("rate", "must be between 0 (off) and 1e9");
+    if (burst != -1 && !(burst >= 1 && burst <= 1e9)) rule.fail("burst", "must be between 1 and 1e9");
+    out.rate = rate;
+    // Without a burst, allow one second's worth at once (at least one request).
+    out.burst = burst == -1 ? std::max(1.0, rate) : burst;
+}
+
+void readLimits(Section section, CheckEngineOptions& out) {
+    auto& limits = out.limits;
+    readRule(section.child("per_ip"), limits.perIp);
+    readRule(section.child("per_subject"), limits.perSubject);
+    readRule(section.child("global"), limits.global);
+    section.integer("ipv6_prefix", limits.ipv6PrefixBits, 16, 128);
+    section.integer("max_keys", out.maxLimiterKeys, 1024, 100'000'000);
+    limits.blocklist = readCidrs(section, "blocklist", 10'000);
+    limits.allowlist = readCidrs(section, "allowlist", 10'000);
+    section.finish();
+}
+
+void readHttp(Section http, HttpConfig& out) {
+    http.text("listen", out.listen);
+    http.integer("threads", out.threads, 1, 256);
+    out.trustedProxies = readCidrs(http, "trusted_proxies", 1000);
+    http.integer("rate_limited_status", out.rateLimitedStatus, 400, 599);
+    http.integer("max_header_bytes", out.maxHeaderBytes, 1024, 1 << 20);
+    http.duration("read_timeout", out.readTimeout);
+    http.duration("idle_timeout", out.idleTimeout);
+    http.integer("max_connections", out.maxConnections, 1, 1'000'000);
+    http.finish();
+    if (!out.listen.empty() && out.listen.find(':') == std::string::npos) {
+        http.fail("listen", "expected host:port, for example 127.0.0.1:7401");
+    }
+    if (out.rateLimitedStatus != 403 && out.rateLimitedStatus != 429) {
+        http.fail("rate_limited_status", "expected 403 (nginx auth_request) or 429");
+    }
+}
+
 void readServer(Section server, ServerLimits& out) {
     server.integer("max_message_bytes", out.maxMessageBytes, 1024, 16 << 20);
     server.integer("max_concurrent_streams", out.maxConcurrentStreams, 1, 100'000);
@@ -214,6 +284,9 @@ AgentConfig parse(const YAML::Node& root, const std::string& baseDir) {
     readServer(top.child("server"), config.server);
     if (!top.has("jwt")) top.fail("jwt", "required (at least jwt.keys.file or jwt.keys.url)");
     readJwt(top.child("jwt"), config, baseDir);
+
+    readLimits(top.child("limits"), config.engine);
+    readHttp(top.child("http"), config.http);
 
     auto log = top.child("log");
     log.text("level", config.logLevel);

@@ -35,12 +35,28 @@ struct ServerLimits {
     milliseconds shutdownGrace{std::chrono::seconds(10)};
 };
 
+// The HTTP endpoint for gateways (nginx auth_request, Traefik ForwardAuth), /metrics and probes.
+struct HttpConfig {
+    std::string listen;  // host:port; empty: no HTTP endpoint
+    int threads = 2;
+    // Only these peers may name the client with X-Real-IP / X-Forwarded-For.
+    limits::CidrList trustedProxies;
+    // nginx auth_request understands only 2xx, 401 and 403, so rate-limit denials are 403 and the
+    // nginx config turns them into 429; callers that pass the status through may want 429.
+    int rateLimitedStatus = 403;
+    size_t maxHeaderBytes = 16 * 1024;
+    milliseconds readTimeout{std::chrono::seconds(10)};
+    milliseconds idleTimeout{std::chrono::seconds(60)};
+    int maxConnections = 10'000;
+};
+
 struct AgentConfig {
     std::string nodeId;  // defaults to the host name
     std::string grpcListen = "127.0.0.1:7400";
     ServerLimits server;
     KeySourceConfig keys;
-    CheckEngineOptions engine;
+    CheckEngineOptions engine;  // includes the limits
+    HttpConfig http;
     std::string logLevel = "info";
     std::string logFormat = "text";  // text or json
 };

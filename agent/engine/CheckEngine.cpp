@@ -13,27 +13,82 @@ Clock systemClock() {
     };
 }
 
-CheckEngine::CheckEngine(CheckEngineOptions options, const jwt::KeyStore& keys, Clock clock)
+MonotonicClock steadyClock() {
+    return [] {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+    };
+}
+
+CheckEngine::CheckEngine(CheckEngineOptions options, const jwt::KeyStore& keys, Clock clock,
+                         MonotonicClock monotonic)
     : verifier_(std::move(options.verifier)),
       cache_(options.cacheEntries),
       keys_(keys),
       clock_(std::move(clock)),
-      cacheMaxTtl_(options.cacheMaxTtlSeconds) {}
+      monotonic_(std::move(monotonic)),
+      cacheMaxTtl_(options.cacheMaxTtlSeconds),
+      limiter_(options.maxLimiterKeys) {
+    limiter_.publish(std::move(options.limits));
+}
 
 CheckResult CheckEngine::check(const CheckInput& input) {
-    const auto& snapshot = keys_.current();
-    if (!snapshot.keys) return {Verdict::InvalidToken, "no key set loaded", nullptr, 0};
-    // The size gate comes before hashing too: an oversized token costs nothing.
-    if (input.token.size() > verifier_.options().maxTokenBytes) {
-        return {Verdict::InvalidToken, "token exceeds the size limit", nullptr, 0};
-    }
-    const int64_t now = clock_();
-    const auto digest = jwt::digestToken(input.token);
-    if (auto claims = cache_.find(digest, now, snapshot.generation)) {
-        return {Verdict::Allow, "ok", std::move(claims), 0};
+    const int64_t startNs = monotonic_();
+    auto& counters = metrics_.local();
+    const auto finish = [&](CheckResult result) {
+        metrics_.recordCheck(result.verdict, monotonic_() - startNs);
+        return result;
+    };
+    const auto deny = [&](const limits::Admission& a, std::string_view detail) {
+        return finish({a.verdict, detail, nullptr, a.retryAfterMs});
+    };
+    const auto countShadow = [&](const limits::Admission& a) {
+        if (a.shadowDenied) metrics::CheckMetrics::bump(counters.shadowDenials[static_cast<int>(a.kind)]);
+    };
+
+    const auto& limits = *limiter_.current().value;
+    const auto ip = limits::IpAddress::parse(input.clientIp);
+    bool allowlisted = false;
+    const auto client = limiter_.admitClient(limits, ip ? &*ip : nullptr, allowlisted, startNs);
+    countShadow(client);
+    if (client.denied) {
+        return deny(client, client.verdict == Verdict::Blocked ? "client address is blocked"
+                                                               : "client address over its rate limit");
     }
 
-    auto outcome = verifier_.verify(input.token, *snapshot.keys, now);
+    CheckResult result = validate(input.token);
+    if (result.verdict != Verdict::Allow) return finish(std::move(result));
+
+    const auto subject = limiter_.admitSubject(limits, result.claims->subject, allowlisted, startNs);
+    countShadow(subject);
+    if (subject.denied) {
+        CheckResult denied{subject.verdict,
+                           subject.verdict == Verdict::RateLimitedUser ? "subject over its rate limit"
+                                                                      : "global rate limit reached",
+                           std::move(result.claims), subject.retryAfterMs};
+        return finish(std::move(denied));
+    }
+    return finish(std::move(result));
+}
+
+CheckResult CheckEngine::validate(std::string_view token) {
+    const auto& snapshot = keys_.current();
+    if (!snapshot.value) return {Verdict::InvalidToken, "no key set loaded", nullptr, 0};
+    // The size gate comes before hashing too: an oversized token costs nothing.
+    if (token.size() > verifier_.options().maxTokenBytes) {
+        return {Verdict::InvalidToken, "token exceeds the size limit", nullptr, 0};
+    }
+    auto& counters = metrics_.local();
+    const int64_t now = clock_();
+    const auto digest = jwt::digestToken(token);
+    if (auto claims = cache_.find(digest, now, snapshot.version)) {
+        metrics::CheckMetrics::bump(counters.cacheHits);
+        return {Verdict::Allow, "ok", std::move(claims), 0};
+    }
+    metrics::CheckMetrics::bump(counters.cacheMisses);
+
+    auto outcome = verifier_.verify(token, *snapshot.value, now);
     if (outcome.verdict != Verdict::Allow) return {outcome.verdict, outcome.detail, nullptr, 0};
 
     auto claims = std::make_shared<const jwt::VerifiedClaims>(std::move(outcome.claims));
@@ -41,7 +96,7 @@ CheckResult CheckEngine::check(const CheckInput& input) {
     // than the configured ceiling for tokens that do not expire.
     int64_t validUntil = now + cacheMaxTtl_;
     if (claims->expiresAt != 0) validUntil = std::min(validUntil, claims->expiresAt);
-    if (validUntil > now) cache_.insert(digest, claims, validUntil, snapshot.generation);
+    if (validUntil > now) cache_.insert(digest, claims, validUntil, snapshot.version);
     return {Verdict::Allow, "ok", std::move(claims), 0};
 }
 

@@ -9,12 +9,17 @@
 #include "jwt/KeyStore.h"
 #include "jwt/TokenCache.h"
 #include "jwt/Verifier.h"
+#include "limits/RateLimiter.h"
+#include "metrics/CheckMetrics.h"
 
 namespace rampart {
 
-// Seconds since the epoch; injected so tests can move time.
+// Seconds since the epoch, for token times; injected so tests can move time.
 using Clock = std::function<int64_t()>;
 Clock systemClock();
+// Monotonic nanoseconds, for rate limits and latency; injected likewise.
+using MonotonicClock = std::function<int64_t()>;
+MonotonicClock steadyClock();
 
 struct CheckInput {
     std::string_view token;
@@ -34,27 +39,41 @@ struct CheckEngineOptions {
     size_t cacheEntries = 100'000;
     // A cached token without exp is re-verified at least this often.
     int64_t cacheMaxTtlSeconds = 300;
+    // Most client IPs (and, separately, subjects) tracked by the rate limiters.
+    size_t maxLimiterKeys = 1'000'000;
+    limits::LimitSet limits;
 };
 
-// The hot path: one check answers "may this request pass?". Thread-safe; one engine per agent.
+// The hot path: one check answers "may this request pass?", in the order
+//   blocklist → allowlist → per-IP limit → token (cache, then full verification)
+//   → per-subject limit → global limit.
+// Thread-safe; one engine per agent.
 class CheckEngine {
 public:
-    CheckEngine(CheckEngineOptions options, const jwt::KeyStore& keys, Clock clock = systemClock());
+    CheckEngine(CheckEngineOptions options, const jwt::KeyStore& keys, Clock clock = systemClock(),
+                MonotonicClock monotonic = steadyClock());
 
-    // Requires a loaded key set (KeyStore::ready()); the service refuses calls before that.
+    // Requires a loaded key set (KeyStore::ready()); the services refuse calls before that.
     CheckResult check(const CheckInput& input);
 
     // Called after the key set changes: nothing verified with the old keys may be served.
     void forgetVerifiedTokens() { cache_.clear(); }
 
     size_t cachedTokens() const { return cache_.size(); }
+    limits::RateLimiter& limiter() { return limiter_; }
+    metrics::CheckMetrics& metrics() { return metrics_; }
 
 private:
+    CheckResult validate(std::string_view token);
+
     jwt::Verifier verifier_;
     jwt::TokenCache cache_;
     const jwt::KeyStore& keys_;
     Clock clock_;
+    MonotonicClock monotonic_;
     int64_t cacheMaxTtl_;
+    limits::RateLimiter limiter_;
+    metrics::CheckMetrics metrics_;
 };
 
 }  // namespace rampart

@@ -1,40 +1,29 @@
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
-#include <string>
 
-#include "absl/synchronization/mutex.h"
+#include "common/Published.h"
 #include "jwt/KeySet.h"
 
 namespace rampart::jwt {
 
-// The key set in force. Readers on the hot path take a snapshot without touching a shared lock
-// or reference count in the common case: each thread keeps its own copy of the current
-// shared_ptr and refreshes it only when the generation number moves.
+// The key set in force, read on the hot path without a shared lock (see Published). Its version
+// changes with every replacement; verified-token cache entries carry it.
 class KeyStore {
 public:
-    struct Snapshot {
-        std::shared_ptr<const KeySet> keys;  // null until the first successful load
-        uint64_t generation = 0;
-    };
+    // value: the key set, null until the first successful load; version: its generation.
+    using Snapshot = Published<KeySet>::Snapshot;
 
-    KeyStore();
-
-    // The current set, as cheaply as possible. The reference stays valid until this thread's
-    // next call to current() on any KeyStore.
-    const Snapshot& current() const;
-    uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
-    bool ready() const;
+    const Snapshot& current() const { return published_.current(); }
+    uint64_t generation() const { return published_.version(); }
+    bool ready() const { return current().value != nullptr; }
 
     // Installs a new set; in-flight checks finish with the set they started with.
-    void replace(std::shared_ptr<const KeySet> keys);
+    void replace(std::shared_ptr<const KeySet> keys) { published_.publish(std::move(keys)); }
 
 private:
-    mutable absl::Mutex mutex_;
-    Snapshot latest_ ABSL_GUARDED_BY(mutex_);
-    std::atomic<uint64_t> generation_;
+    Published<KeySet> published_;
 };
 
 }  // namespace rampart::jwt

@@ -6,6 +6,8 @@
 
 #include <chrono>
 
+#include "server/MetricsPage.h"
+
 namespace rampart::server {
 
 namespace {
@@ -69,9 +71,20 @@ absl::Status Agent::start() {
         return absl::UnavailableError("cannot listen on " + config_.grpcListen);
     }
     setServing(keys_.ready());
+
+    if (!config_.http.listen.empty()) {
+        routes_ = std::make_unique<http::GatewayRoutes>(
+            *engine_, keys_, config_.http,
+            [this] { return renderMetrics(*engine_, keys_, refresher_.get()); });
+        httpServer_ = std::make_unique<http::HttpServer>(
+            config_.http, [this](const http::Request& request, http::Response& response) {
+                routes_->handle(request, response);
+            });
+        if (auto started = httpServer_->start(); !started.ok()) return started;
+    }
     refresher_->start();
-    spdlog::info("agent started node={} grpc={} port={}", config_.nodeId, config_.grpcListen,
-                 grpcPort_);
+    spdlog::info("agent started node={} grpc={} grpc_port={} http_port={}", config_.nodeId,
+                 config_.grpcListen, grpcPort_, httpPort());
     return absl::OkStatus();
 }
 
@@ -89,9 +102,12 @@ void Agent::shutdown() {
     spdlog::info("draining grace_ms={}", config_.server.shutdownGrace.count());
     // Health first, so load balancers stop sending before the listener goes away.
     if (auto* health = server_->GetHealthCheckService()) health->Shutdown();
-    server_->Shutdown(std::chrono::system_clock::now() + config_.server.shutdownGrace);
+    const auto deadline = std::chrono::system_clock::now() + config_.server.shutdownGrace;
+    if (httpServer_) httpServer_->stop(config_.server.shutdownGrace);
+    server_->Shutdown(deadline);
     server_->Wait();
     server_.reset();
+    httpServer_.reset();
     spdlog::info("agent stopped");
 }
 

@@ -9,6 +9,8 @@
 #include "engine/CheckEngine.h"
 #include "jwt/KeyStore.h"
 #include "keys/KeyRefresher.h"
+#include "http/GatewayRoutes.h"
+#include "http/HttpServer.h"
 #include "server/AuthService.h"
 
 namespace rampart::server {
@@ -25,6 +27,7 @@ public:
     // unready and keeps trying.
     absl::Status start();
     int grpcPort() const { return grpcPort_; }
+    int httpPort() const { return httpServer_ ? httpServer_->port() : 0; }
 
     void reloadKeys() { refresher_->requestReload(); }
 
@@ -43,6 +46,8 @@ private:
     std::unique_ptr<keys::KeyRefresher> refresher_;
     std::unique_ptr<AuthService> authService_;
     std::unique_ptr<grpc::Server> server_;
+    std::unique_ptr<http::GatewayRoutes> routes_;
+    std::unique_ptr<http::HttpServer> httpServer_;
     int grpcPort_ = 0;
 };
 

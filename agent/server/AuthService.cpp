@@ -53,7 +53,7 @@ grpc::ServerUnaryReactor* AuthService::Check(grpc::CallbackServerContext* contex
     auto* reactor = context->DefaultReactor();
     // Before the first key set loads, say so with a status a gateway can fail over on, rather
     // than calling every token invalid.
-    if (!keys_.current().keys) {
+    if (!keys_.current().value) {
         reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "no key set loaded yet"));
         return reactor;
     }
@@ -65,7 +65,7 @@ grpc::ServerUnaryReactor* AuthService::Check(grpc::CallbackServerContext* contex
 
 grpc::ServerBidiReactor<v1::CheckRequest, v1::CheckResponse>* AuthService::CheckStream(
     grpc::CallbackServerContext* context) {
-    return new CheckStreamReactor(answer_, keys_.current().keys != nullptr, maxPendingPerStream_);
+    return new CheckStreamReactor(answer_, keys_.current().value != nullptr, maxPendingPerStream_);
 }
 
 }  // namespace rampart::server

@@ -16,11 +16,12 @@
 namespace {
 
 // Tells supervisors and tests which port was bound (the config may say port 0), atomically.
-void writeReadyFile(const std::string& path, int grpcPort) {
+void writeReadyFile(const std::string& path, int grpcPort, int httpPort) {
     const std::string temp = path + ".tmp";
     {
         std::ofstream out(temp, std::ios::trunc);
-        out << "{\"grpc_port\":" << grpcPort << ",\"pid\":" << ::getpid() << "}\n";
+        out << "{\"grpc_port\":" << grpcPort << ",\"http_port\":" << httpPort
+            << ",\"pid\":" << ::getpid() << "}\n";
     }
     std::filesystem::rename(temp, path);
 }
@@ -34,7 +35,7 @@ int checkConfig(const rampart::config::AgentConfig& config, const std::string& p
         return 1;
     }
     std::cout << path << ": ok (node " << config.nodeId << ", keys "
-              << store.current().keys->summary() << ")\n";
+              << store.current().value->summary() << ")\n";
     return 0;
 }
 
@@ -64,7 +65,7 @@ int main(int argc, char** argv) {
         spdlog::critical("cannot start: {}", std::string(started.message()));
         return 1;
     }
-    if (!readyFile.empty()) writeReadyFile(readyFile, agent.grpcPort());
+    if (!readyFile.empty()) writeReadyFile(readyFile, agent.grpcPort(), agent.httpPort());
 
     while (true) {
         const int signal = signals.wait();

@@ -33,7 +33,7 @@ TEST_F(JwksUrlSourceTest, fetchesKeysOverVerifiedHttps) {
     jwt::KeyStore store;
     KeyRefresher refresher(source("jwks.json", server.caFile().string()), {}, store, nullptr);
     ASSERT_TRUE(refresher.loadNow().ok()) << refresher.stats().lastError;
-    EXPECT_NE(store.current().keys->find("url-key"), nullptr);
+    EXPECT_NE(store.current().value->find("url-key"), nullptr);
 }
 
 TEST_F(JwksUrlSourceTest, untrustedCertificateIsRefused) {
@@ -68,7 +68,7 @@ TEST_F(JwksUrlSourceTest, serverGoingAwayKeepsLastGoodKeys) {
     server.stop();
     EXPECT_FALSE(refresher.loadNow().ok());
     EXPECT_EQ(store.generation(), generation);
-    EXPECT_NE(store.current().keys->find("url-key"), nullptr);
+    EXPECT_NE(store.current().value->find("url-key"), nullptr);
     EXPECT_EQ(refresher.stats().failed, 1u);
 }
 

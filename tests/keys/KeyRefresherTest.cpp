@@ -42,7 +42,7 @@ TEST_F(KeyRefresherTest, loadsTheFileIntoTheStore) {
     auto r = refresher();
     ASSERT_TRUE(r->loadNow().ok());
     ASSERT_TRUE(store.ready());
-    EXPECT_NE(store.current().keys->find("a"), nullptr);
+    EXPECT_NE(store.current().value->find("a"), nullptr);
     EXPECT_EQ(replaced.load(), 1);
     EXPECT_EQ(r->stats().succeeded, 1u);
 }
@@ -56,7 +56,7 @@ TEST_F(KeyRefresherTest, badFileKeepsLastGoodSetAndRecordsWhy) {
         dir.write("jwks.json", bad);
         EXPECT_FALSE(r->loadNow().ok()) << bad;
         EXPECT_EQ(store.generation(), generation) << bad;
-        EXPECT_NE(store.current().keys->find("a"), nullptr);
+        EXPECT_NE(store.current().value->find("a"), nullptr);
     }
     std::filesystem::remove(dir.file("jwks.json"));
     EXPECT_FALSE(r->loadNow().ok());
@@ -79,7 +79,7 @@ TEST_F(KeyRefresherTest, backgroundWatchPicksUpAChangedFile) {
     ASSERT_TRUE(r->loadNow().ok());
     r->start();
     dir.write("jwks.json", jwt::jwksOf({keyA->publicJwk(), keyB->publicJwk()}));
-    EXPECT_TRUE(testing::eventually([&] { return store.current().keys->find("b") != nullptr; }));
+    EXPECT_TRUE(testing::eventually([&] { return store.current().value->find("b") != nullptr; }));
     r->stop();
 }
 

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "config/AgentConfig.h"
+#include "http/HttpTypes.h"
+
+namespace rampart::http {
+
+// Called on the server's threads; must not block.
+using Handler = std::function<void(const Request&, Response&)>;
+
+// An HTTP/1.1 server on Boost.Beast for the gateway-facing endpoints. Each thread runs its own
+// event loop with its own SO_REUSEPORT listener, so the kernel spreads connections and threads
+// share nothing. Keep-alive; header size, body size, connection count and slow-client timeouts
+// are bounded by HttpConfig.
+class HttpServer {
+public:
+    HttpServer(config::HttpConfig config, Handler handler);
+    ~HttpServer();
+
+    absl::Status start();
+    int port() const { return port_; }
+    // Stops accepting, gives open requests up to `grace` to finish, then closes everything.
+    void stop(std::chrono::milliseconds grace);
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+    int port_ = 0;
+};
+
+}  // namespace rampart::http

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+namespace rampart::limits {
+
+// One limit: `rate` requests per second on average, with bursts of up to `burst` at once.
+// A rule with rate 0 is off. In shadow mode denials are counted but not enforced (like nginx's
+// limit_req_dry_run and Envoy's shadow_mode).
+struct LimitRule {
+    double rate = 0;
+    double burst = 0;
+    bool shadow = false;
+
+    bool enabled() const { return rate > 0; }
+    bool operator==(const LimitRule&) const = default;
+};
+
+// The Generic Cell Rate Algorithm (ITU-T I.371; the virtual-scheduling form): a limiter's whole
+// state is one number, the theoretical arrival time (TAT) of the next request, in nanoseconds.
+// A TAT at or before now is the same as no state, which is what lets idle keys be dropped.
+struct GcraParams {
+    int64_t emissionNs = 0;   // 1 / rate
+    int64_t toleranceNs = 0;  // emission × burst: how far ahead of now the TAT may run
+
+    static GcraParams of(const LimitRule& rule) {
+        GcraParams p;
+        if (!rule.enabled()) return p;
+        p.emissionNs = std::max<int64_t>(1, std::llround(1e9 / rule.rate));
+        p.toleranceNs = std::llround(static_cast<double>(p.emissionNs) * std::max(1.0, rule.burst));
+        return p;
+    }
+};
+
+struct GcraDecision {
+    bool allowed;
+    int64_t newTat;       // store this when allowed; unchanged when denied
+    int64_t retryAfterNs;  // when denied: how long until the next request would pass
+};
+
+// Admitted over a time t from fresh: burst + rate·t (rounded down).
+inline GcraDecision gcra(int64_t storedTat, int64_t nowNs, const GcraParams& p) {
+    const int64_t tat = storedTat > nowNs ? storedTat : nowNs;
+    const int64_t newTat = tat + p.emissionNs;
+    const int64_t allowAt = newTat - p.toleranceNs;
+    if (nowNs < allowAt) return {false, storedTat, allowAt - nowNs};
+    return {true, newTat, 0};
+}
+
+}  // namespace rampart::limits

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "common/Published.h"
+#include "common/Verdict.h"
+#include "limits/LimitSet.h"
+#include "limits/LimiterTable.h"
+
+namespace rampart::limits {
+
+enum class LimitKind { Ip = 0, Subject = 1, Global = 2 };
+inline constexpr int kLimitKinds = 3;
+
+// The outcome of one stage: pass, or a denial verdict with when to retry. A shadow-mode limit
+// that would have denied passes and reports it, so it can be counted.
+struct Admission {
+    bool denied = false;
+    Verdict verdict = Verdict::Allow;
+    uint32_t retryAfterMs = 0;
+    bool shadowDenied = false;
+    LimitKind kind = LimitKind::Ip;
+};
+
+// Blocklist, allowlist and the three rate limits, in the order the check applies them:
+//   client stage (before token validation): blocklist → allowlist → per-IP
+//   subject stage (after):                   per-subject → global
+// Requests with invalid tokens pass the client stage first, so a token-spraying client is
+// limited by its IP like anyone else.
+class RateLimiter {
+public:
+    explicit RateLimiter(size_t maxKeys);
+
+    void publish(LimitSet limits);
+    const Published<LimitSet>::Snapshot& current() const { return limits_.current(); }
+
+    // `ip` may be null when the caller did not say (the client stage then has nothing to key on).
+    Admission admitClient(const LimitSet& limits, const IpAddress* ip, bool& allowlisted,
+                          int64_t nowNs);
+    Admission admitSubject(const LimitSet& limits, std::string_view subject, bool allowlisted,
+                           int64_t nowNs);
+
+    TableStats ipStats() const { return byIp_.stats(); }
+    TableStats subjectStats() const { return bySubject_.stats(); }
+
+private:
+    Admission decide(const GcraDecision& d, const LimitRule& rule, Verdict verdict, LimitKind kind);
+
+    Published<LimitSet> limits_;
+    LimiterTable byIp_;
+    LimiterTable bySubject_;
+    GlobalLimiter global_;
+};
+
+}  // namespace rampart::limits

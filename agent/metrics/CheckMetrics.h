@@ -1,0 +1,68 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "common/Verdict.h"
+
+namespace rampart::metrics {
+
+// Upper bounds of the check-latency histogram buckets, in nanoseconds (the last is +Inf).
+inline constexpr std::array<int64_t, 12> kLatencyBoundsNs = {
+    5'000, 10'000, 25'000, 50'000, 100'000, 250'000, 500'000,
+    1'000'000, 2'500'000, 5'000'000, 10'000'000, INT64_MAX};
+
+// Totals since start, summed over every thread.
+struct CheckTotals {
+    std::array<uint64_t, kVerdictCount> verdicts{};
+    std::array<uint64_t, kLatencyBoundsNs.size()> latencyBuckets{};  // not cumulative
+    uint64_t latencySumNs = 0;
+    uint64_t cacheHits = 0;
+    uint64_t cacheMisses = 0;
+    std::array<uint64_t, 3> shadowDenials{};  // by limits::LimitKind
+
+    uint64_t checks() const {
+        uint64_t n = 0;
+        for (auto v : verdicts) n += v;
+        return n;
+    }
+};
+
+// Counters for the hot path. Each thread writes only its own block (no shared cache line, no
+// atomic read-modify-write); readers sum the blocks. Blocks outlive their threads, so totals
+// never go backwards.
+class CheckMetrics {
+public:
+    struct alignas(64) Block {
+        std::array<std::atomic<uint64_t>, kVerdictCount> verdicts{};
+        std::array<std::atomic<uint64_t>, kLatencyBoundsNs.size()> latencyBuckets{};
+        std::atomic<uint64_t> latencySumNs{0};
+        std::atomic<uint64_t> cacheHits{0};
+        std::atomic<uint64_t> cacheMisses{0};
+        std::array<std::atomic<uint64_t>, 3> shadowDenials{};
+    };
+
+    CheckMetrics();
+
+    // This thread's block.
+    Block& local();
+
+    void recordCheck(Verdict verdict, int64_t latencyNs);
+    static void bump(std::atomic<uint64_t>& counter) {
+        // Single writer: a plain load and store, no locked instruction.
+        counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    }
+
+    CheckTotals totals() const;
+
+private:
+    const uint64_t id_;
+    mutable absl::Mutex mutex_;
+    std::vector<std::unique_ptr<Block>> blocks_ ABSL_GUARDED_BY(mutex_);
+};
+
+}  // namespace rampart::metrics

@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Turns the raw results of bench/run-benchmarks.sh into BENCHMARKS.md (medians and ratios)."""
+import glob
+import json
+import os
+import statistics
+import sys
+
+out_dir = sys.argv[1]
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def jsonl(name):
+    path = os.path.join(out_dir, name)
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def openssl_rates():
+    """{primitive: [verify/s per round]} from `openssl speed -mr`."""
+    rates = {"RS256": [], "ES256": [], "EdDSA": []}
+    for path in sorted(glob.glob(os.path.join(out_dir, "openssl-speed-*.txt"))):
+        for line in open(path):
+            fields = line.strip().split(":")
+            if fields[0] == "+F2" and fields[2] == "2048":
+                rates["RS256"].append(float(fields[4]))
+            elif fields[0] == "+F4" and fields[2] == "256":
+                rates["ES256"].append(float(fields[4]))
+            elif fields[0] == "+F6" and fields[3] == "Ed25519":
+                rates["EdDSA"].append(float(fields[5]))
+    return rates
+
+
+def verify_rates():
+    """{benchmark name: [items/s per round]} from Google Benchmark JSON."""
+    rates = {}
+    for path in sorted(glob.glob(os.path.join(out_dir, "verify-*.json"))):
+        for bench in json.load(open(path))["benchmarks"]:
+            rates.setdefault(bench["name"], []).append(bench.get("items_per_second", 0))
+    return rates
+
+
+def fmt_rate(value):
+    return f"{value / 1000:,.1f}k/s"
+
+
+lines = []
+w = lines.append
+machine = open(os.path.join(out_dir, "machine.txt")).read().strip().splitlines()
+w("# Benchmarks")
+w("")
+w("Produced by `bench/run-benchmarks.sh build/release` (a RelWithDebInfo build). Every figure is")
+w(f"the median of the rounds run; ratios compare against a baseline measured in the same run,")
+w("interleaved with it. Servers run pinned to core 0 and load clients to core 1 (`taskset`), so")
+w('"per server core" figures are what one core of the server sustains.')
+w("")
+w("Machine:")
+w("")
+for line in machine:
+    w(f"- {line}")
+w("")
+
+ossl = openssl_rates()
+ours = verify_rates()
+if ours:
+    w("## JWT verification, in process (no cache)")
+    w("")
+    w("`rampart-bench-verify` runs `Verifier::verify` on a ~330-byte access token: size gate,")
+    w("base64url, header JSON, key lookup, signature, claims JSON and every claim rule. The")
+    w("baseline is `openssl speed -mr rsa2048 ecdsap256 ed25519`, which times only the public-key")
+    w("operation on a precomputed digest. Target: at least 90 % of OpenSSL's verify rate.")
+    w("")
+    w("| algorithm | Rampart verify | `openssl speed` verify | ratio | target |")
+    w("| --- | ---: | ---: | ---: | --- |")
+    for alg in ["RS256", "ES256", "EdDSA"]:
+        mine = median(ours.get(f"BM_Verify/{alg}", []))
+        base = median(ossl[alg])
+        ratio = mine / base if base else float("nan")
+        verdict = "met" if ratio >= 0.9 else "**missed**"
+        w(f"| {alg} | {fmt_rate(mine)} | {fmt_rate(base)} | {ratio:.0%} | ≥ 90 %: {verdict} |")
+    for alg in ["PS256", "ES384", "HS256"]:
+        mine = median(ours.get(f"BM_Verify/{alg}", []))
+        w(f"| {alg} | {fmt_rate(mine)} | – | – | – |")
+    w("")
+    cached1 = median(ours.get("BM_CheckCached/threads:1", []))
+    cached2 = median(ours.get("BM_CheckCached/threads:2", []))
+    digest = median(ours.get("BM_DigestToken", []))
+    if cached1:
+        w(f"A check on a cached token (`CheckEngine::check`: size gate, SHA-256 of the token, sharded")
+        w(f"cache lookup) runs at {fmt_rate(cached1)} on one thread"
+          + (f" and {fmt_rate(cached2)} per thread with two" if cached2 else "") + ".")
+        w("")
+
+unary_noop = jsonl("grpc-noop-unary.jsonl")
+unary_agent = jsonl("grpc-agent-unary.jsonl")
+stream_noop = jsonl("grpc-noop-stream.jsonl")
+stream_agent = jsonl("grpc-agent-stream.jsonl")
+if unary_agent:
+    un = median([r["rate"] for r in unary_noop])
+    ua = median([r["rate"] for r in unary_agent])
+    sn = median([r["rate"] for r in stream_noop])
+    sa = median([r["rate"] for r in stream_agent])
+    w("## gRPC Check throughput (one server core)")
+    w("")
+    w("`rampart-bench-grpc` in closed loop: 64 unary calls in flight over 4 connections, or 4")
+    w("streams each pipelining as fast as flow control allows. The token is valid and cached, as")
+    w("it is for almost every call during a spike. The no-op server is `rampart-noop-server`: the")
+    w("same gRPC, server settings and stream reactor, answering ALLOW without looking.")
+    w("")
+    def per_core(rows):
+        """Calls one server core sustains: calls / server CPU seconds, median over rounds."""
+        return median([r["completed"] / r["server_cpu_s"] for r in rows if r.get("server_cpu_s")])
+
+    cn, ca = per_core(unary_noop), per_core(unary_agent)
+    csn, csa = per_core(stream_noop), per_core(stream_agent)
+    w("Two views: the rate the client achieved (the client shares the machine, so this can be its")
+    w("limit rather than the server's), and calls per second of server CPU time (completed calls")
+    w("divided by the CPU the server process used), which is what one server core sustains")
+    w("whichever side is the bottleneck. The targets are judged on the second.")
+    w("")
+    w("| call | no-op: achieved | agent: achieved | no-op: per server core | agent: per server core | agent / no-op | target |")
+    w("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    w(f"| unary `Check` | {fmt_rate(un)} | {fmt_rate(ua)} | {fmt_rate(cn)} | {fmt_rate(ca)} | {ca / cn:.0%} | ≥ 85 %: {'met' if ca / cn >= 0.85 else '**missed**'} |")
+    w(f"| `CheckStream` | {fmt_rate(sn)} | {fmt_rate(sa)} | {fmt_rate(csn)} | {fmt_rate(csa)} | {csa / csn:.0%} | – |")
+    w("")
+    w(f"`CheckStream` carries **{csa / ca:.1f}×** the unary rate per server core on the agent "
+      f"({sa / ua:.1f}× achieved; target ≥ 2×: {'met' if csa / ca >= 2 else '**missed**'}).")
+    w("")
+    w("Errors across all runs: " + str(sum(r["errors"] for r in unary_agent + stream_agent)) + ".")
+    w("")
+
+half_u = jsonl("grpc-agent-unary-half.jsonl")
+half_s = jsonl("grpc-agent-stream-half.jsonl")
+if half_u:
+    w("## Latency at half of the peak (open loop)")
+    w("")
+    w("Requests are sent on a fixed schedule at half the median peak measured above and latency is")
+    w("taken from the scheduled send time, so queueing in the server is counted, not hidden.")
+    w("")
+    w("| call | offered rate | achieved | p50 | p90 | p99 | p99.9 |")
+    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, rows in [("unary `Check`", half_u), ("`CheckStream`", half_s)]:
+        if not rows:
+            continue
+        def m(key):
+            return median([r[key] for r in rows])
+        w(f"| {name} | {fmt_rate(m('target_rate'))} | {fmt_rate(m('rate'))} | {m('p50_us'):.0f} µs | "
+          f"{m('p90_us'):.0f} µs | {m('p99_us'):.0f} µs | {m('p999_us'):.0f} µs |")
+    w("")
+
+extra = os.path.join(os.path.dirname(out_dir), "NOTES.md")
+if os.path.exists(extra):
+    w(open(extra).read().strip())
+    w("")
+
+print("\n".join(lines))
