@@ -40,9 +40,14 @@ PACKAGES=(
     libbenchmark-dev
     # Process tools the integration tests rely on (ps, pgrep)
     procps
-    # Benchmarks: taskset pins server and client to separate cores; python3 summarises results
+    # Real peers the integration tests run on loopback: nginx in front of the agent, a
+    # Prometheus server (and promtool) scraping it
+    nginx-light
+    prometheus
+    # Benchmarks: wrk drives HTTP; taskset pins server and client to separate cores; python3 summarises results
     util-linux
     python3
+    wrk
 )
 
 # Qt 6 packages for rampart-console; filled in when the console lands.
@@ -102,6 +107,19 @@ fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update </dev/null
+
+# nginx and prometheus are installed as programs for the tests to start on loopback, not as
+# services: keep the package scripts from starting them (policy-rc.d exit 101 = "not allowed").
+policy=/usr/sbin/policy-rc.d
+added_policy=0
+if [[ ! -e "$policy" ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
+    "${as_root[@]}" chmod +x "$policy"
+    added_policy=1
+fi
+remove_policy() { ((added_policy)) && "${as_root[@]}" rm -f "$policy"; }
+trap remove_policy EXIT
+
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
     apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
 echo "install-deps: done"
