@@ -117,7 +117,7 @@ if [[ ! -e "$policy" ]]; then
     "${as_root[@]}" chmod +x "$policy"
     added_policy=1
 fi
-remove_policy() { ((added_policy)) && "${as_root[@]}" rm -f "$policy"; }
+remove_policy() { if ((added_policy)); then "${as_root[@]}" rm -f "$policy"; fi; }
 trap remove_policy EXIT
 
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
