@@ -31,6 +31,7 @@ PACKAGES=(
     libfmt-dev
     libcli11-dev
     rapidjson-dev
+    nlohmann-json3-dev
     # HTTP: libcurl for JWKS URLs and the Kubernetes API, Boost.Beast for the server
     libcurl4-openssl-dev
     libboost-dev

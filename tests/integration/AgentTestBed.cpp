@@ -1,6 +1,12 @@
 #include "AgentTestBed.h"
 
+#include <curl/curl.h>
+
 #include <chrono>
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 
 namespace rampart::testing {
 namespace {
@@ -17,9 +23,27 @@ int64_t nowSeconds() {
         .count();
 }
 
+size_t appendBody(char* data, size_t size, size_t count, void* reply) {
+    static_cast<HttpReply*>(reply)->body.append(data, size * count);
+    return size * count;
+}
+
+size_t appendHeader(char* data, size_t size, size_t count, void* reply) {
+    auto& out = *static_cast<HttpReply*>(reply);
+    const std::string_view line(data, size * count);
+    // A later status line (after a 100 Continue) starts a new set of headers.
+    if (absl::StartsWith(line, "HTTP/")) out.headers.clear();
+    if (const size_t colon = line.find(':'); colon != std::string_view::npos) {
+        out.headers.emplace_back(
+            std::string(absl::StripAsciiWhitespace(line.substr(0, colon))),
+            std::string(absl::StripAsciiWhitespace(line.substr(colon + 1))));
+    }
+    return size * count;
+}
+
 }  // namespace
 
-AgentTestBed::AgentTestBed()
+AgentTestBed::AgentTestBed(std::string_view extraYaml)
     : keyA(generated(jwt::Algorithm::ES256, "key-a")),
       keyB(generated(jwt::Algorithm::EdDSA, "key-b")),
       jwksPath(dir.file("jwks.json")),
@@ -39,7 +63,7 @@ jwt:
   leeway: 0s
 log:
   level: info
-)");
+)" + std::string(extraYaml) + "\n");
 }
 
 void AgentTestBed::publishKeys(std::initializer_list<const jwt::SigningKey*> keys) {
@@ -74,6 +98,41 @@ grpc::Status AgentTestBed::check(v1::Auth::Stub& stub, const std::string& token,
     request.set_token(token);
     request.set_client_ip("127.0.0.1");
     return stub.Check(&context, request, &out);
+}
+
+std::string HttpReply::header(std::string_view name) const {
+    for (const auto& [key, value] : headers) {
+        if (absl::EqualsIgnoreCase(key, name)) return value;
+    }
+    return {};
+}
+
+HttpReply httpGet(const std::string& url, const std::vector<std::string>& headers,
+                  const std::string& sourceAddress) {
+    HttpReply reply;
+    const std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(),
+                                                                  curl_easy_cleanup);
+    curl_slist* list = nullptr;
+    for (const auto& header : headers) list = curl_slist_append(list, header.c_str());
+    const std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> listOwner(
+        list, curl_slist_free_all);
+    const std::string interface = "host!" + sourceAddress;
+    curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(curl.get(), CURLOPT_NOPROXY, "*");  // loopback, whatever http_proxy says
+    curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, 10'000L);
+    if (!sourceAddress.empty()) curl_easy_setopt(curl.get(), CURLOPT_INTERFACE, interface.c_str());
+    curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, appendBody);
+    curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &reply);
+    curl_easy_setopt(curl.get(), CURLOPT_HEADERFUNCTION, appendHeader);
+    curl_easy_setopt(curl.get(), CURLOPT_HEADERDATA, &reply);
+    if (const CURLcode rc = curl_easy_perform(curl.get()); rc != CURLE_OK) {
+        reply.error = curl_easy_strerror(rc);
+        return reply;
+    }
+    curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &reply.status);
+    return reply;
 }
 
 }  // namespace rampart::testing

@@ -4,6 +4,9 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "jwt/SigningKey.h"
 #include "rampart/v1/auth.grpc.pb.h"
@@ -16,7 +19,9 @@ namespace rampart::testing {
 // the agent process itself is started by the test.
 class AgentTestBed {
 public:
-    AgentTestBed();
+    // `extraYaml`: more top-level config sections (http, limits), appended to the base config;
+    // not the ones it already has (node_id, listen, server, jwt, log).
+    explicit AgentTestBed(std::string_view extraYaml = {});
 
     // Replaces the JWKS file atomically with these keys' public halves.
     void publishKeys(std::initializer_list<const jwt::SigningKey*> keys);
@@ -36,5 +41,21 @@ public:
     std::filesystem::path configPath;
     AgentProcess agent;
 };
+
+// One HTTP response as a client sees it.
+struct HttpReply {
+    long status = 0;    // 0: no response; `error` says why
+    std::string error;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+
+    // The first header with this name (case-insensitive), or empty.
+    std::string header(std::string_view name) const;
+};
+
+// A GET over libcurl with extra request headers ("Name: value"); `sourceAddress` picks the
+// client's loopback address (127.0.0.2, ...), so one test can play several clients.
+HttpReply httpGet(const std::string& url, const std::vector<std::string>& headers = {},
+                  const std::string& sourceAddress = {});
 
 }  // namespace rampart::testing

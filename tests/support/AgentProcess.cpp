@@ -59,6 +59,8 @@ bool AgentProcess::start(std::chrono::milliseconds timeout) {
     static const std::regex portPattern("\"grpc_port\":([0-9]+)");
     if (!std::regex_search(content, match, portPattern)) return false;
     port_ = std::stoi(match[1]);
+    static const std::regex httpPortPattern("\"http_port\":([0-9]+)");
+    if (std::regex_search(content, match, httpPortPattern)) httpPort_ = std::stoi(match[1]);
     return true;
 }
 

@@ -26,7 +26,8 @@ public:
 
     // Starts and waits for the ready file; false (with log() explaining) if it never came.
     bool start(std::chrono::milliseconds timeout = std::chrono::seconds(20));
-    int port() const { return port_; }
+    int port() const { return port_; }  // gRPC
+    int httpPort() const { return httpPort_; }  // 0 when the config has no http.listen
     std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
     pid_t pid() const { return pid_; }
 
@@ -47,6 +48,7 @@ private:
     pid_t pid_ = -1;
     int exitStatus_ = 0;
     int port_ = 0;
+    int httpPort_ = 0;
 };
 
 // Runs the agent binary with arguments to completion (for --check-config); returns the exit

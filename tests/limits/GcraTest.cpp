@@ -1,0 +1,152 @@
+#include "limits/Gcra.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+
+namespace rampart::limits {
+namespace {
+
+constexpr int64_t kSecond = 1'000'000'000;
+// An arbitrary steady-clock reading, far from zero like a real one.
+constexpr int64_t kStart = 5'000 * kSecond;
+
+GcraParams paramsOf(double rate, double burst) { return GcraParams::of({rate, burst, false}); }
+
+// Takes against one stored TAT the way a limiter slot does.
+struct Bucket {
+    GcraParams params;
+    int64_t tat = 0;
+
+    GcraDecision take(int64_t nowNs) {
+        const auto decision = gcra(tat, nowNs, params);
+        if (decision.allowed) tat = decision.newTat;
+        return decision;
+    }
+};
+
+int admittedAt(Bucket& bucket, int64_t nowNs, int offered) {
+    int admitted = 0;
+    for (int i = 0; i < offered; ++i) admitted += bucket.take(nowNs).allowed ? 1 : 0;
+    return admitted;
+}
+
+TEST(Gcra, disabledRuleHasNoParams) {
+    const auto p = paramsOf(0, 10);
+    EXPECT_EQ(p.emissionNs, 0);
+    EXPECT_EQ(p.toleranceNs, 0);
+    EXPECT_FALSE((LimitRule{0, 10, false}).enabled());
+    EXPECT_TRUE((LimitRule{0.5, 1, false}).enabled());
+}
+
+TEST(Gcra, paramsAreOneOverRateAndBurstEmissions) {
+    EXPECT_EQ(paramsOf(10, 5).emissionNs, 100'000'000);
+    EXPECT_EQ(paramsOf(10, 5).toleranceNs, 500'000'000);
+    EXPECT_EQ(paramsOf(0.5, 1).emissionNs, 2 * kSecond);
+    EXPECT_EQ(paramsOf(100'000, 1).emissionNs, 10'000);
+    // A burst below one still lets a single request through.
+    EXPECT_EQ(paramsOf(10, 0.2).toleranceNs, 100'000'000);
+}
+
+TEST(Gcra, admitsExactlyBurstAtOnceFromFresh) {
+    for (double burst : {1.0, 2.0, 5.0, 100.0, 2.5}) {
+        Bucket bucket{paramsOf(10, burst)};
+        EXPECT_EQ(admittedAt(bucket, kStart, 1000), static_cast<int>(std::floor(burst)))
+            << "burst " << burst;
+    }
+}
+
+TEST(Gcra, refillsOneRequestPerEmissionInterval) {
+    Bucket bucket{paramsOf(10, 5)};
+    ASSERT_EQ(admittedAt(bucket, kStart, 5), 5);
+    EXPECT_FALSE(bucket.take(kStart).allowed);
+    EXPECT_FALSE(bucket.take(kStart + 100'000'000 - 1).allowed);
+    EXPECT_TRUE(bucket.take(kStart + 100'000'000).allowed);
+    EXPECT_FALSE(bucket.take(kStart + 100'000'000).allowed);
+    // Half a second later the burst has refilled by five, and no further.
+    EXPECT_EQ(admittedAt(bucket, kStart + 600'000'000, 100), 5);
+}
+
+TEST(Gcra, idleTimeRefillsNoMoreThanTheBurst) {
+    Bucket bucket{paramsOf(10, 5)};
+    ASSERT_EQ(admittedAt(bucket, kStart, 5), 5);
+    EXPECT_EQ(admittedAt(bucket, kStart + 3600 * kSecond, 100), 5);
+}
+
+TEST(Gcra, retryAfterIsExactAndRetryingThenPasses) {
+    for (const auto& [rate, burst] : {std::pair{10.0, 5.0}, {0.5, 1.0}, {3.0, 7.0}, {100'000.0, 50.0}}) {
+        Bucket bucket{paramsOf(rate, burst)};
+        const int64_t emission = bucket.params.emissionNs;
+        admittedAt(bucket, kStart, static_cast<int>(burst));
+        const auto denied = bucket.take(kStart);
+        ASSERT_FALSE(denied.allowed);
+        EXPECT_EQ(denied.retryAfterNs, emission) << "rate " << rate;
+
+        // Part of the way there, the wait shrinks by exactly the time that passed.
+        const int64_t part = emission / 3;
+        const auto later = bucket.take(kStart + part);
+        ASSERT_FALSE(later.allowed);
+        EXPECT_EQ(later.retryAfterNs, emission - part);
+
+        EXPECT_FALSE(bucket.take(kStart + denied.retryAfterNs - 1).allowed);
+        const auto retried = bucket.take(kStart + denied.retryAfterNs);
+        EXPECT_TRUE(retried.allowed) << "rate " << rate;
+        EXPECT_EQ(retried.retryAfterNs, 0);
+    }
+}
+
+TEST(Gcra, deniedRequestsDoNotConsume) {
+    Bucket bucket{paramsOf(10, 5)};
+    admittedAt(bucket, kStart, 5);
+    const int64_t tatBefore = bucket.tat;
+    const auto first = gcra(bucket.tat, kStart, bucket.params);
+    ASSERT_FALSE(first.allowed);
+    EXPECT_EQ(first.newTat, tatBefore);  // a denial hands back the stored TAT untouched
+    for (int i = 0; i < 10'000; ++i) {
+        const auto again = bucket.take(kStart + i);
+        ASSERT_FALSE(again.allowed);
+        // The next allowed time stays put: now + retryAfter is the same instant every time.
+        ASSERT_EQ(kStart + i + again.retryAfterNs, kStart + first.retryAfterNs);
+    }
+    EXPECT_EQ(bucket.tat, tatBefore);
+    EXPECT_TRUE(bucket.take(kStart + first.retryAfterNs).allowed);
+}
+
+// Requests offered at `overload` × the rate, evenly spaced, from kStart to kStart + seconds
+// inclusive; returns how many were admitted.
+int64_t admittedUnderOverload(double rate, double burst, int seconds, int overload) {
+    Bucket bucket{paramsOf(rate, burst)};
+    const double offeredPerSecond = rate * overload;
+    const int64_t offered = std::llround(offeredPerSecond * seconds);
+    int64_t admitted = 0;
+    for (int64_t i = 0; i <= offered; ++i) {
+        const int64_t at = kStart + std::llround(static_cast<double>(i) * kSecond / offeredPerSecond);
+        admitted += bucket.take(at).allowed ? 1 : 0;
+    }
+    return admitted;
+}
+
+TEST(Gcra, steadyOverloadAdmitsBurstPlusRateTimesTimeWithinOnePercent) {
+    struct Case {
+        double rate, burst;
+    };
+    constexpr int kSeconds = 10;
+    for (const auto& c : {Case{10, 5}, Case{0.5, 1}, Case{0.5, 4}, Case{3, 7}, Case{7.3, 2.5},
+                          Case{1000, 1}, Case{1000, 1000}, Case{100'000, 1}, Case{100'000, 5000}}) {
+        const double expected = c.burst + c.rate * kSeconds;
+        const auto admitted = admittedUnderOverload(c.rate, c.burst, kSeconds, 10);
+        EXPECT_NEAR(static_cast<double>(admitted), expected, expected * 0.01)
+            << "rate " << c.rate << "/s, burst " << c.burst;
+        // GCRA never admits more than the formula allows.
+        EXPECT_LE(static_cast<double>(admitted), expected) << "rate " << c.rate;
+    }
+}
+
+TEST(Gcra, heavierOverloadAdmitsNoMore) {
+    // The offered load must not change what gets through: 2× and 50× admit the same.
+    EXPECT_EQ(admittedUnderOverload(20, 10, 10, 2), admittedUnderOverload(20, 10, 10, 50));
+}
+
+}  // namespace
+}  // namespace rampart::limits
