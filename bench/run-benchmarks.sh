@@ -48,7 +48,7 @@ done
 
 echo "== gRPC: agent vs no-op service"
 "$CTL" keys generate --alg ES256 --kid bench --private-key "$WORK/key.pem" --jwks "$WORK/jwks.json" >/dev/null
-printf 'listen: {grpc: "127.0.0.1:0"}\njwt: {keys: {file: jwks.json}}\nlog: {level: warn}\n' > "$WORK/agent.yaml"
+printf 'listen: {grpc: "127.0.0.1:0"}\nhttp: {listen: "127.0.0.1:0", threads: 1}\njwt: {keys: {file: jwks.json}}\nlog: {level: warn}\n' > "$WORK/agent.yaml"
 TOKEN=$("$CTL" token mint --alg ES256 --kid bench --private-key "$WORK/key.pem" --ttl 86400)
 
 wait_port() {
@@ -97,6 +97,62 @@ for rep in $(seq 1 "$REPS"); do
     load agent-unary-half "$AGENT" $AGENT_PID --mode unary --rate "$UNARY_HALF"
     load agent-stream-half "$AGENT" $AGENT_PID --mode stream --concurrency 4 --rate "$STREAM_HALF"
 done
+
+echo "== launch spike end to end (rampart-load), peak at half the measured unary peak"
+taskset -c $CLIENT_CPU "$BUILD/app/rampart-load" --target "$AGENT" --transport grpc --profile spike \
+    --baseline $((UNARY_HALF / 10)) --peak "$UNARY_HALF" --lead 2 --ramp-up 3 --hold 10 --decay 3 \
+    --private-key "$WORK/key.pem" --alg ES256 --kid bench --quiet --summary "$OUT/spike.json" >/dev/null
+
+echo "== HTTP /auth under wrk vs nginx 'return 200' (one core each)"
+HTTP_AGENT="127.0.0.1:$(grep -o '"http_port":[0-9]*' "$WORK/agent.ready" | grep -o '[0-9]*$')"
+NGINX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$WORK/nginx/logs"
+cat > "$WORK/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+master_process off;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/nginx/body;
+    proxy_temp_path $WORK/nginx/proxy;
+    fastcgi_temp_path $WORK/nginx/fastcgi;
+    uwsgi_temp_path $WORK/nginx/uwsgi;
+    scgi_temp_path $WORK/nginx/scgi;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        location / { return 200 "ok\n"; }
+    }
+}
+NGINX
+taskset -c $SERVER_CPU /usr/sbin/nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
+NGINX_PID=$!
+PIDS+=($NGINX_PID)
+for _ in $(seq 1 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$NGINX_PORT") 2>/dev/null && break
+    sleep 0.1
+done
+wrk_run() {  # name url server-pid
+    local before after rate
+    before=$(cpu_ticks "$3")
+    rate=$(taskset -c $CLIENT_CPU wrk -t1 -c32 -d"${SECONDS_PER_RUN}s" \
+        -H "Authorization: Bearer $TOKEN" "$2" | awk '/^Requests\/sec/ {print $2}')
+    after=$(cpu_ticks "$3")
+    echo "{\"rate\":$rate,\"seconds\":$SECONDS_PER_RUN,\"server_cpu_s\":$(( after - before ))e-2}" >> "$OUT/http-$1.jsonl"
+}
+for rep in $(seq 1 "$REPS"); do
+    wrk_run nginx "http://127.0.0.1:$NGINX_PORT/" $NGINX_PID
+    wrk_run agent "http://$HTTP_AGENT/auth" $AGENT_PID
+done
+
+if [[ -x "$BUILD/bench/rampart-bench-limits" ]]; then
+    echo "== rate limiter"
+    taskset -c $SERVER_CPU "$BUILD/bench/rampart-bench-limits" --benchmark_format=json \
+        --benchmark_out="$OUT/limits.json" --benchmark_repetitions="$REPS" \
+        --benchmark_report_aggregates_only=true >/dev/null
+fi
 
 python3 "$ROOT/bench/summarize.py" "$OUT" > "$ROOT/BENCHMARKS.md"
 echo "wrote $ROOT/BENCHMARKS.md"

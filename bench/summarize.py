@@ -153,6 +153,63 @@ if half_u:
           f"{m('p90_us'):.0f} µs | {m('p99_us'):.0f} µs | {m('p999_us'):.0f} µs |")
     w("")
 
+spike_path = os.path.join(out_dir, "spike.json")
+if os.path.exists(spike_path):
+    spike = json.load(open(spike_path))
+    lat = spike["latency_us"]
+    w("## Launch spike, end to end")
+    w("")
+    w("`rampart-load --transport grpc --profile spike` against the agent: baseline a tenth of the")
+    w("peak, a 3 s climb to a peak of half the measured unary peak, 10 s hold, 3 s decay; the")
+    w("default token mix (94 % valid for 10,000 Zipf-skewed users, 2 % expired, 2 % forged, 2 %")
+    w("garbage) from 50,000 Zipf-skewed client IPs, no limits configured. Open loop: latency from")
+    w("the scheduled send time.")
+    w("")
+    w(f"- profile: {spike['profile']}")
+    w(f"- sent {spike['sent']:,}, answered {spike['answered']:,}, errors {spike['errors']}, dropped {spike['dropped']}")
+    w(f"- latency: p50 {lat['p50']:.0f} µs, p90 {lat['p90']:.0f} µs, **p99 {lat['p99']:.0f} µs**, p99.9 {lat['p99.9']:.0f} µs")
+    w("- verdicts: " + ", ".join(f"{k} {v:,}" for k, v in spike["verdicts"].items() if v))
+    w("")
+
+http_nginx = jsonl("http-nginx.jsonl")
+http_agent = jsonl("http-agent.jsonl")
+if http_agent:
+    rn = median([r["rate"] for r in http_nginx])
+    ra = median([r["rate"] for r in http_agent])
+    cn = median([r["rate"] * r["seconds"] / r["server_cpu_s"] for r in http_nginx if r["server_cpu_s"]])
+    ca = median([r["rate"] * r["seconds"] / r["server_cpu_s"] for r in http_agent if r["server_cpu_s"]])
+    w("## HTTP `/auth` against nginx (one server core each)")
+    w("")
+    w("`wrk -t1 -c32` on core 1 with a cached valid bearer token, against the agent's `/auth`")
+    w("(`http.threads: 1`) and against Debian's nginx (`worker_processes 1`, `return 200`), both on")
+    w("core 0, interleaved. As for gRPC, requests per second of server CPU is the fair comparison.")
+    w("")
+    w("| server | achieved | per server core | vs nginx | target |")
+    w("| --- | ---: | ---: | ---: | --- |")
+    w(f"| nginx `return 200` | {fmt_rate(rn)} | {fmt_rate(cn)} | – | – |")
+    w(f"| rampart-agent `/auth` | {fmt_rate(ra)} | {fmt_rate(ca)} | {ca / cn:.0%} ({ra / rn:.0%} achieved) | ≥ 75 %: {'met' if ca / cn >= 0.75 else '**missed**'} |")
+    w("")
+
+limits_path = os.path.join(out_dir, "limits.json")
+if os.path.exists(limits_path):
+    w("## Rate limiter")
+    w("")
+    w("`rampart-bench-limits` (Google Benchmark, medians of the repetitions). Target: a decision")
+    w("≤ 100 ns, no worse per thread with 2 threads than with 1; 1 million live keys in ≤ 128 MB.")
+    w("")
+    w("| benchmark | time per decision | counters |")
+    w("| --- | ---: | --- |")
+    for bench in json.load(open(limits_path))["benchmarks"]:
+        if bench.get("aggregate_name") not in (None, "median"):
+            continue
+        counters = {k: v for k, v in bench.items() if k not in (
+            "name", "run_name", "run_type", "repetitions", "repetition_index", "threads",
+            "iterations", "real_time", "cpu_time", "time_unit", "aggregate_name", "family_index",
+            "per_family_instance_index", "aggregate_unit", "items_per_second")}
+        shown = ", ".join(f"{k}={v:,.0f}" for k, v in counters.items())
+        w(f"| {bench['name']} | {bench['cpu_time']:.1f} {bench['time_unit']} | {shown} |")
+    w("")
+
 extra = os.path.join(os.path.dirname(out_dir), "NOTES.md")
 if os.path.exists(extra):
     w(open(extra).read().strip())

@@ -255,6 +255,87 @@ void readHttp(Section http, HttpConfig& out) {
     }
 }
 
+void readControl(Section control, ControlConfig& out, const std::string& baseDir) {
+    control.text("listen", out.listen);
+    control.text("cert_file", out.certFile);
+    control.text("key_file", out.keyFile);
+    control.text("client_ca_file", out.clientCaFile);
+    control.textList("operators", out.operators);
+    control.textList("viewers", out.viewers);
+    control.text("state_dir", out.stateDir);
+    readRule(control.child("call_rate"), out.callRate);
+    control.finish();
+    if (out.listen.empty()) return;
+    if (out.listen.find(':') == std::string::npos) {
+        control.fail("listen", "expected host:port, for example 127.0.0.1:7402");
+    }
+    // The control plane is never served without mutual TLS.
+    for (auto [key, value] : {std::pair{"cert_file", &out.certFile}, std::pair{"key_file", &out.keyFile},
+                              std::pair{"client_ca_file", &out.clientCaFile}}) {
+        if (value->empty()) control.fail(key, "required when control.listen is set (mutual TLS)");
+        *value = resolve(*value, baseDir);
+    }
+    if (out.operators.empty() && out.viewers.empty()) {
+        control.fail("operators", "name at least one certificate identity (operators or viewers)");
+    }
+    out.stateDir = resolve(out.stateDir, baseDir);
+}
+
+void readScaling(Section section, scaling::ScalingConfig& out, const std::string& baseDir) {
+    section.text("backend", out.backend);
+    section.integer("min_replicas", out.minReplicas, 0, 10'000);
+    section.integer("max_replicas", out.maxReplicas, 1, 10'000);
+    if (section.has("target_cpu_percent")) {
+        try {
+            out.targetCpuPercent = section.raw("target_cpu_percent").as<double>();
+        } catch (const YAML::Exception&) {
+            section.fail("target_cpu_percent", "expected a number");
+        }
+        if (!(out.targetCpuPercent > 0 && out.targetCpuPercent <= 100)) {
+            section.fail("target_cpu_percent", "must be above 0 and at most 100");
+        }
+    }
+    auto command = section.child("command");
+    command.text("path", out.command.path);
+    command.textList("args", out.command.args);
+    command.duration("timeout", out.command.timeout);
+    command.text("current_path", out.command.currentPath);
+    command.finish();
+    auto k8s = section.child("kubernetes");
+    k8s.text("api_server", out.kubernetes.apiServer);
+    k8s.text("namespace", out.kubernetes.namespaceName);
+    k8s.text("deployment", out.kubernetes.deployment);
+    k8s.text("token_file", out.kubernetes.tokenFile);
+    k8s.text("ca_file", out.kubernetes.caFile);
+    k8s.text("namespace_file", out.kubernetes.namespaceFile);
+    k8s.duration("timeout", out.kubernetes.timeout);
+    k8s.finish();
+    auto local = section.child("local");
+    local.integer("initial_workers", out.local.initialWorkers, 1, 256);
+    local.duration("drain_grace", out.local.drainGrace);
+    local.finish();
+    section.finish();
+
+    static const std::set<std::string> kBackends{"none", "local", "command", "kubernetes"};
+    if (!kBackends.contains(out.backend)) {
+        section.fail("backend", "expected none, local, command or kubernetes");
+    }
+    if (out.minReplicas > out.maxReplicas) section.fail("min_replicas", "must not exceed max_replicas");
+    if (out.backend == "command") {
+        if (out.command.path.empty()) section.fail("command.path", "required for the command backend");
+        out.command.path = resolve(out.command.path, baseDir);
+        out.command.currentPath = resolve(out.command.currentPath, baseDir);
+    }
+    if (out.backend == "kubernetes") {
+        if (out.kubernetes.deployment.empty()) {
+            section.fail("kubernetes.deployment", "required for the kubernetes backend");
+        }
+        if (out.kubernetes.apiServer.rfind("https://", 0) != 0) {
+            section.fail("kubernetes.api_server", "must be an https:// URL");
+        }
+    }
+}
+
 void readServer(Section server, ServerLimits& out) {
     server.integer("max_message_bytes", out.maxMessageBytes, 1024, 16 << 20);
     server.integer("max_concurrent_streams", out.maxConcurrentStreams, 1, 100'000);
@@ -287,6 +368,8 @@ AgentConfig parse(const YAML::Node& root, const std::string& baseDir) {
 
     readLimits(top.child("limits"), config.engine);
     readHttp(top.child("http"), config.http);
+    readControl(top.child("control"), config.control, baseDir);
+    readScaling(top.child("scaling"), config.scaling, baseDir);
 
     auto log = top.child("log");
     log.text("level", config.logLevel);

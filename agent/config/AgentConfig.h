@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "engine/CheckEngine.h"
 #include "jwt/JwksParser.h"
+#include "scaling/ScalingConfig.h"
 
 namespace rampart::config {
 
@@ -50,6 +51,18 @@ struct HttpConfig {
     int maxConnections = 10'000;
 };
 
+// The operator API (rampart.v1.Control) on its own port, over mutual TLS.
+struct ControlConfig {
+    std::string listen;  // host:port; empty: no control plane
+    std::string certFile;
+    std::string keyFile;
+    std::string clientCaFile;  // client certificates must chain to this CA
+    std::vector<std::string> operators;  // certificate identities (CN or SAN) with each role
+    std::vector<std::string> viewers;
+    std::string stateDir = "/var/lib/rampart";  // state.json (limits, blocks, revocations), audit.log
+    limits::LimitRule callRate{20, 40, false};  // control calls per identity
+};
+
 struct AgentConfig {
     std::string nodeId;  // defaults to the host name
     std::string grpcListen = "127.0.0.1:7400";
@@ -57,6 +70,8 @@ struct AgentConfig {
     KeySourceConfig keys;
     CheckEngineOptions engine;  // includes the limits
     HttpConfig http;
+    ControlConfig control;
+    scaling::ScalingConfig scaling;
     std::string logLevel = "info";
     std::string logFormat = "text";  // text or json
 };

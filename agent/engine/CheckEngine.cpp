@@ -35,20 +35,32 @@ CheckEngine::CheckEngine(CheckEngineOptions options, const jwt::KeyStore& keys, 
 
 CheckResult CheckEngine::check(const CheckInput& input) {
     const int64_t startNs = monotonic_();
+    const int64_t nowUnix = clock_();
     auto& counters = metrics_.local();
+    std::string_view subject;
     const auto finish = [&](CheckResult result) {
         metrics_.recordCheck(result.verdict, monotonic_() - startNs);
+        if (result.verdict != Verdict::Allow) {
+            deniedClients_.record(input.clientIp, nowUnix);
+            deniedSubjects_.record(subject, nowUnix);
+        }
         return result;
     };
     const auto deny = [&](const limits::Admission& a, std::string_view detail) {
         return finish({a.verdict, detail, nullptr, a.retryAfterMs});
     };
     const auto countShadow = [&](const limits::Admission& a) {
-        if (a.shadowDenied) metrics::CheckMetrics::bump(counters.shadowDenials[static_cast<int>(a.kind)]);
+        for (int kind = 0; kind < limits::kLimitKinds; ++kind) {
+            if (a.shadowDenied & (1u << kind)) metrics::CheckMetrics::bump(counters.shadowDenials[kind]);
+        }
     };
 
     const auto& limits = *limiter_.current().value;
+    const auto& rules = rules_.current();
     const auto ip = limits::IpAddress::parse(input.clientIp);
+    if (ip && !rules.clients.empty() && control::OperatorRules::clientBlocked(rules, *ip, nowUnix)) {
+        return finish({Verdict::Blocked, "client address is blocked", nullptr, 0});
+    }
     bool allowlisted = false;
     const auto client = limiter_.admitClient(limits, ip ? &*ip : nullptr, allowlisted, startNs);
     countShadow(client);
@@ -57,22 +69,32 @@ CheckResult CheckEngine::check(const CheckInput& input) {
                                                                : "client address over its rate limit");
     }
 
-    CheckResult result = validate(input.token);
+    CheckResult result = validate(input.token, nowUnix);
     if (result.verdict != Verdict::Allow) return finish(std::move(result));
+    const auto& claims = *result.claims;
+    subject = claims.subject;
+    if (!rules.empty()) {
+        if (control::OperatorRules::subjectBlocked(rules, claims.subject, nowUnix)) {
+            return finish({Verdict::Blocked, "subject is blocked", std::move(result.claims), 0});
+        }
+        if (control::OperatorRules::revoked(rules, claims.subject, claims.jwtId, nowUnix)) {
+            return finish({Verdict::Revoked, "token has been revoked", std::move(result.claims), 0});
+        }
+    }
 
-    const auto subject = limiter_.admitSubject(limits, result.claims->subject, allowlisted, startNs);
-    countShadow(subject);
-    if (subject.denied) {
-        CheckResult denied{subject.verdict,
-                           subject.verdict == Verdict::RateLimitedUser ? "subject over its rate limit"
-                                                                      : "global rate limit reached",
-                           std::move(result.claims), subject.retryAfterMs};
+    const auto admitted = limiter_.admitSubject(limits, claims.subject, allowlisted, startNs);
+    countShadow(admitted);
+    if (admitted.denied) {
+        CheckResult denied{admitted.verdict,
+                           admitted.verdict == Verdict::RateLimitedUser ? "subject over its rate limit"
+                                                                       : "global rate limit reached",
+                           std::move(result.claims), admitted.retryAfterMs};
         return finish(std::move(denied));
     }
     return finish(std::move(result));
 }
 
-CheckResult CheckEngine::validate(std::string_view token) {
+CheckResult CheckEngine::validate(std::string_view token, int64_t now) {
     const auto& snapshot = keys_.current();
     if (!snapshot.value) return {Verdict::InvalidToken, "no key set loaded", nullptr, 0};
     // The size gate comes before hashing too: an oversized token costs nothing.
@@ -80,7 +102,6 @@ CheckResult CheckEngine::validate(std::string_view token) {
         return {Verdict::InvalidToken, "token exceeds the size limit", nullptr, 0};
     }
     auto& counters = metrics_.local();
-    const int64_t now = clock_();
     const auto digest = jwt::digestToken(token);
     if (auto claims = cache_.find(digest, now, snapshot.version)) {
         metrics::CheckMetrics::bump(counters.cacheHits);

@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include "common/Verdict.h"
+#include "control/HeavyHitters.h"
+#include "control/OperatorRules.h"
 #include "jwt/KeyStore.h"
 #include "jwt/TokenCache.h"
 #include "jwt/Verifier.h"
@@ -45,7 +47,8 @@ struct CheckEngineOptions {
 };
 
 // The hot path: one check answers "may this request pass?", in the order
-//   blocklist → allowlist → per-IP limit → token (cache, then full verification)
+//   blocked client (config blocklist, operator blocks) → allowlist → per-IP limit
+//   → token (cache, then full verification) → blocked subject → revoked subject or jti
 //   → per-subject limit → global limit.
 // Thread-safe; one engine per agent.
 class CheckEngine {
@@ -62,9 +65,14 @@ public:
     size_t cachedTokens() const { return cache_.size(); }
     limits::RateLimiter& limiter() { return limiter_; }
     metrics::CheckMetrics& metrics() { return metrics_; }
+    control::OperatorRules& rules() { return rules_; }
+    // Who was denied most recently: client IPs and subjects.
+    const control::HeavyHitters& deniedClients() const { return deniedClients_; }
+    const control::HeavyHitters& deniedSubjects() const { return deniedSubjects_; }
+    int64_t nowUnix() const { return clock_(); }
 
 private:
-    CheckResult validate(std::string_view token);
+    CheckResult validate(std::string_view token, int64_t nowUnix);
 
     jwt::Verifier verifier_;
     jwt::TokenCache cache_;
@@ -74,6 +82,9 @@ private:
     int64_t cacheMaxTtl_;
     limits::RateLimiter limiter_;
     metrics::CheckMetrics metrics_;
+    control::OperatorRules rules_;
+    control::HeavyHitters deniedClients_;
+    control::HeavyHitters deniedSubjects_;
 };
 
 }  // namespace rampart

@@ -11,7 +11,10 @@
 namespace rampart::limits {
 
 std::optional<IpAddress> IpAddress::parse(std::string_view text) {
-    if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
+    // inet_pton reads up to a NUL; the text must be consumed whole ("1.2.3.4\0junk" is not 1.2.3.4).
+    if (text.empty() || text.size() >= INET6_ADDRSTRLEN || text.find('\0') != std::string_view::npos) {
+        return std::nullopt;
+    }
     char buffer[INET6_ADDRSTRLEN] = {};
     std::memcpy(buffer, text.data(), text.size());
     IpAddress address;

@@ -24,7 +24,7 @@ Admission RateLimiter::decide(const GcraDecision& d, const LimitRule& rule, Verd
     a.kind = kind;
     if (d.allowed) return a;
     if (rule.shadow) {
-        a.shadowDenied = true;
+        a.shadowDenied = static_cast<uint8_t>(1u << static_cast<int>(kind));
         return a;
     }
     a.denied = true;
@@ -54,19 +54,23 @@ Admission RateLimiter::admitClient(const LimitSet& limits, const IpAddress* ip, 
 Admission RateLimiter::admitSubject(const LimitSet& limits, std::string_view subject,
                                     bool allowlisted, int64_t nowNs) {
     if (allowlisted) return {};
-    Admission shadow;
+    uint8_t shadow = 0;
     if (limits.perSubject.enabled() && !subject.empty()) {
         const auto d = bySubject_.take(subjectKey(subject), nowNs, limits.perSubjectParams);
         auto a = decide(d, limits.perSubject, Verdict::RateLimitedUser, LimitKind::Subject);
         if (a.denied) return a;
-        if (a.shadowDenied) shadow = a;
+        shadow = a.shadowDenied;
     }
     if (limits.global.enabled()) {
         auto a = decide(global_.take(nowNs, limits.globalParams), limits.global,
                         Verdict::RateLimitedGlobal, LimitKind::Global);
-        if (a.denied || a.shadowDenied) return a;
+        a.shadowDenied |= shadow;
+        return a;
     }
-    return shadow;
+    Admission pass;
+    pass.shadowDenied = shadow;
+    pass.kind = LimitKind::Subject;
+    return pass;
 }
 
 }  // namespace rampart::limits

@@ -21,7 +21,9 @@ struct Admission {
     bool denied = false;
     Verdict verdict = Verdict::Allow;
     uint32_t retryAfterMs = 0;
-    bool shadowDenied = false;
+    // Shadow-mode limits that would have denied, one bit per LimitKind (1 << kind): the subject
+    // and global limits can both be over on one request, and each must be counted.
+    uint8_t shadowDenied = 0;
     LimitKind kind = LimitKind::Ip;
 };
 

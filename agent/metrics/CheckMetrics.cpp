@@ -9,6 +9,26 @@ std::atomic<uint64_t> nextId{1};
 
 }  // namespace
 
+double latencyQuantileNs(const std::array<uint64_t, kLatencyBoundsNs.size()>& counts, double q) {
+    uint64_t total = 0;
+    for (auto c : counts) total += c;
+    if (total == 0) return 0;
+    const double rank = q * static_cast<double>(total);
+    double seen = 0;
+    for (size_t i = 0; i < counts.size(); ++i) {
+        if (counts[i] == 0) continue;
+        if (seen + static_cast<double>(counts[i]) >= rank) {
+            const double low = i == 0 ? 0 : static_cast<double>(kLatencyBoundsNs[i - 1]);
+            // The open last bucket reports its lower bound: there is nothing to interpolate to.
+            if (i + 1 == counts.size()) return low;
+            const double high = static_cast<double>(kLatencyBoundsNs[i]);
+            return low + (high - low) * (rank - seen) / static_cast<double>(counts[i]);
+        }
+        seen += static_cast<double>(counts[i]);
+    }
+    return static_cast<double>(kLatencyBoundsNs[counts.size() - 2]);
+}
+
 CheckMetrics::CheckMetrics() : id_(nextId.fetch_add(1)) {}
 
 CheckMetrics::Block& CheckMetrics::local() {

@@ -6,6 +6,11 @@
 
 #include <chrono>
 
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
 #include "server/MetricsPage.h"
 
 namespace rampart::server {
@@ -34,6 +39,24 @@ void applyServerLimits(const config::ServerLimits& limits, grpc::ServerBuilder& 
     quota.Resize(kServerMemoryBytes);
     builder.SetResourceQuota(quota);
 }
+
+namespace {
+
+absl::StatusOr<std::string> readPem(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return absl::NotFoundError("cannot read " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::unique_ptr<scaling::ScalingBackend> makeScaler(const scaling::ScalingConfig& config) {
+    if (config.backend == "command") return scaling::makeCommandBackend(config);
+    if (config.backend == "kubernetes") return scaling::makeKubernetesBackend(config);
+    return nullptr;
+}
+
+}  // namespace
 
 Agent::Agent(config::AgentConfig config) : config_(std::move(config)) {}
 
@@ -82,10 +105,76 @@ absl::Status Agent::start() {
             });
         if (auto started = httpServer_->start(); !started.ok()) return started;
     }
+    if (!config_.control.listen.empty()) {
+        if (auto started = startControl(); !started.ok()) return started;
+    }
     refresher_->start();
-    spdlog::info("agent started node={} grpc={} grpc_port={} http_port={}", config_.nodeId,
-                 config_.grpcListen, grpcPort_, httpPort());
+    startedAt_ = engine_->nowUnix();
+    spdlog::info("agent started node={} grpc_port={} http_port={} control_port={}", config_.nodeId,
+                 grpcPort_, httpPort(), controlPort_);
     return absl::OkStatus();
+}
+
+absl::Status Agent::startControl() {
+    const auto& c = config_.control;
+    control_ = std::make_unique<control::ControlPlane>(*engine_, c.stateDir, makeScaler(config_.scaling),
+                                                       config_.scaling);
+    if (auto started = control_->start(); !started.ok()) return started;
+    access_ = std::make_unique<control::AccessPolicy>(c.operators, c.viewers, c.callRate);
+    controlService_ = std::make_unique<control::ControlService>(
+        *control_, *engine_, *access_, [this](v1::NodeInfo& out) { describeNode(out); });
+
+    auto cert = readPem(c.certFile);
+    auto key = readPem(c.keyFile);
+    auto ca = readPem(c.clientCaFile);
+    for (const auto* pem : {&cert, &key, &ca}) {
+        if (!pem->ok()) return absl::FailedPreconditionError("control: " + std::string(pem->status().message()));
+    }
+    // Request and verify a client certificate, but let the service answer a call without one
+    // with UNAUTHENTICATED instead of a bare TLS failure the operator cannot read.
+    grpc::SslServerCredentialsOptions tls(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+    tls.pem_root_certs = *ca;
+    tls.pem_key_cert_pairs.push_back({*key, *cert});
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort(c.listen, grpc::SslServerCredentials(tls), &controlPort_);
+    applyServerLimits(config_.server, builder);
+    builder.RegisterService(controlService_.get());
+    controlServer_ = builder.BuildAndStart();
+    if (!controlServer_ || controlPort_ == 0) {
+        return absl::UnavailableError("cannot listen on " + c.listen + " (control)");
+    }
+    return absl::OkStatus();
+}
+
+void Agent::describeNode(v1::NodeInfo& out) {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    out.set_node_id(config_.nodeId);
+    out.set_hostname(host);
+    out.set_version(RAMPART_VERSION);
+    out.set_start_time_unix(startedAt_);
+    out.set_grpc_address(config_.grpcListen.substr(0, config_.grpcListen.rfind(':')) + ":" +
+                         std::to_string(grpcPort_));
+    if (httpServer_) {
+        out.set_http_address(config_.http.listen.substr(0, config_.http.listen.rfind(':')) + ":" +
+                             std::to_string(httpPort()));
+    }
+    out.set_control_address(config_.control.listen.substr(0, config_.control.listen.rfind(':')) +
+                            ":" + std::to_string(controlPort_));
+    auto* keySet = out.mutable_key_set();
+    if (const auto& keys = keys_.current().value) {
+        for (const auto& key : keys->keys()) {
+            auto* info = keySet->add_keys();
+            info->set_kid(key->kid);
+            info->set_algorithm(jwt::algorithmName(key->alg));
+        }
+    }
+    const auto stats = refresher_->stats();
+    keySet->set_source(refresher_->describeSource());
+    keySet->set_last_reload_unix(stats.lastSuccessUnix);
+    keySet->set_reloads_succeeded(stats.succeeded);
+    keySet->set_reloads_failed(stats.failed);
+    keySet->set_last_error(stats.lastError);
 }
 
 void Agent::setServing(bool serving) {
@@ -103,6 +192,13 @@ void Agent::shutdown() {
     // Health first, so load balancers stop sending before the listener goes away.
     if (auto* health = server_->GetHealthCheckService()) health->Shutdown();
     const auto deadline = std::chrono::system_clock::now() + config_.server.shutdownGrace;
+    if (controlServer_) {
+        controlService_->stopWatches();
+        controlServer_->Shutdown(deadline);
+        controlServer_->Wait();
+        controlServer_.reset();
+    }
+    if (control_) control_->stop();
     if (httpServer_) httpServer_->stop(config_.server.shutdownGrace);
     server_->Shutdown(deadline);
     server_->Wait();

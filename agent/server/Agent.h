@@ -9,6 +9,9 @@
 #include "engine/CheckEngine.h"
 #include "jwt/KeyStore.h"
 #include "keys/KeyRefresher.h"
+#include "control/AccessPolicy.h"
+#include "control/ControlPlane.h"
+#include "control/ControlService.h"
 #include "http/GatewayRoutes.h"
 #include "http/HttpServer.h"
 #include "server/AuthService.h"
@@ -28,6 +31,7 @@ public:
     absl::Status start();
     int grpcPort() const { return grpcPort_; }
     int httpPort() const { return httpServer_ ? httpServer_->port() : 0; }
+    int controlPort() const { return controlPort_; }
 
     void reloadKeys() { refresher_->requestReload(); }
 
@@ -39,6 +43,8 @@ public:
 
 private:
     void setServing(bool serving);
+    absl::Status startControl();
+    void describeNode(v1::NodeInfo& out);
 
     config::AgentConfig config_;
     jwt::KeyStore keys_;
@@ -48,7 +54,13 @@ private:
     std::unique_ptr<grpc::Server> server_;
     std::unique_ptr<http::GatewayRoutes> routes_;
     std::unique_ptr<http::HttpServer> httpServer_;
+    std::unique_ptr<control::ControlPlane> control_;
+    std::unique_ptr<control::AccessPolicy> access_;
+    std::unique_ptr<control::ControlService> controlService_;
+    std::unique_ptr<grpc::Server> controlServer_;
     int grpcPort_ = 0;
+    int controlPort_ = 0;
+    int64_t startedAt_ = 0;
 };
 
 // Applies the configured bounds (message size, streams, keepalive, idle, memory) to a builder.

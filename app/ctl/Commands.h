@@ -8,5 +8,6 @@ namespace rampart::ctl {
 void addKeyCommands(CLI::App& app, int& exitCode);
 void addTokenCommands(CLI::App& app, int& exitCode);
 void addCheckCommand(CLI::App& app, int& exitCode);
+void addControlCommands(CLI::App& app, int& exitCode);
 
 }  // namespace rampart::ctl

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
     rampart::ctl::addKeyCommands(app, exitCode);
     rampart::ctl::addTokenCommands(app, exitCode);
     rampart::ctl::addCheckCommand(app, exitCode);
+    rampart::ctl::addControlCommands(app, exitCode);
     CLI11_PARSE(app, argc, argv);
     return exitCode;
 }

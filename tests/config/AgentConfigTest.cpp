@@ -109,5 +109,129 @@ TEST(AgentConfig, shippedExampleIsValid) {
     EXPECT_EQ(config->nodeId, "auth-1");
 }
 
+TEST(AgentConfig, readsLimits) {
+    auto config = parseConfig(R"(
+jwt: {keys: {file: k.json}}
+limits:
+  per_ip: {rate: 20, burst: 40, shadow: true}
+  per_subject: {rate: 0.5, burst: 3}
+  global: {rate: 10000}
+  ipv6_prefix: 48
+  max_keys: 200000
+  blocklist: [203.0.113.0/24, "2001:db8:bad::/48"]
+  allowlist: [10.1.2.3/8]
+)");
+    ASSERT_TRUE(config.ok()) << config.status();
+    const auto& limits = config->engine.limits;
+    EXPECT_EQ(limits.perIp.rate, 20);
+    EXPECT_EQ(limits.perIp.burst, 40);
+    EXPECT_TRUE(limits.perIp.shadow);
+    EXPECT_EQ(limits.perSubject.rate, 0.5);
+    EXPECT_EQ(limits.perSubject.burst, 3);
+    EXPECT_FALSE(limits.perSubject.shadow);
+    EXPECT_EQ(limits.global.rate, 10000);
+    EXPECT_EQ(limits.ipv6PrefixBits, 48);
+    EXPECT_EQ(config->engine.maxLimiterKeys, 200000u);
+    ASSERT_EQ(limits.blocklist.blocks().size(), 2u);
+    EXPECT_EQ(limits.blocklist.blocks()[1].toString(), "2001:db8:bad::/48");
+    ASSERT_EQ(limits.allowlist.blocks().size(), 1u);
+    EXPECT_EQ(limits.allowlist.blocks()[0].toString(), "10.0.0.0/8");  // normalised
+}
+
+TEST(AgentConfig, limitsAreOffUnlessConfigured) {
+    auto config = parseConfig("jwt: {keys: {file: k.json}}");
+    ASSERT_TRUE(config.ok()) << config.status();
+    const auto& limits = config->engine.limits;
+    EXPECT_FALSE(limits.perIp.enabled());
+    EXPECT_FALSE(limits.perSubject.enabled());
+    EXPECT_FALSE(limits.global.enabled());
+    EXPECT_EQ(limits.ipv6PrefixBits, 64);
+    EXPECT_TRUE(limits.blocklist.empty());
+    EXPECT_TRUE(limits.allowlist.empty());
+}
+
+TEST(AgentConfig, burstDefaultsToOneSecondOfRateAndAtLeastOne) {
+    auto config = parseConfig(R"(
+jwt: {keys: {file: k.json}}
+limits: {per_ip: {rate: 50}, per_subject: {rate: 0.2}, global: {rate: 0}}
+)");
+    ASSERT_TRUE(config.ok()) << config.status();
+    EXPECT_EQ(config->engine.limits.perIp.burst, 50);
+    EXPECT_EQ(config->engine.limits.perSubject.burst, 1);
+    // Rate 0 is off, whatever else is said.
+    EXPECT_FALSE(config->engine.limits.global.enabled());
+    auto off = parseConfig("jwt: {keys: {file: k.json}}\nlimits: {per_ip: {rate: 0, burst: 10}}");
+    ASSERT_TRUE(off.ok()) << off.status();
+    EXPECT_FALSE(off->engine.limits.perIp.enabled());
+}
+
+TEST(AgentConfig, limitErrorsNameTheFieldAndTheValue) {
+    const std::string keys = "jwt: {keys: {file: k.json}}\n";
+    const auto blocklist = errorOf(keys + "limits: {blocklist: [10.0.0.0/8, 10.0.0.0/33]}");
+    EXPECT_NE(blocklist.find("limits.blocklist"), std::string::npos) << blocklist;
+    EXPECT_NE(blocklist.find("10.0.0.0/33"), std::string::npos) << blocklist;
+    const auto allowlist = errorOf(keys + "limits: {allowlist: [not-an-address]}");
+    EXPECT_NE(allowlist.find("limits.allowlist"), std::string::npos) << allowlist;
+    EXPECT_NE(allowlist.find("not-an-address"), std::string::npos) << allowlist;
+    EXPECT_NE(errorOf(keys + "limits: {blocklist: 10.0.0.0/8}").find("limits.blocklist: expected a list"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {per_ip: {rate: -1}}").find("limits.per_ip.rate"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {per_ip: {rate: fast}}").find("limits.per_ip.rate"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {per_subject: {rate: 1, burst: 0}}").find("limits.per_subject.burst"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {global: {rate: 1, shadow: sometimes}}").find("limits.global.shadow"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {ipv6_prefix: 129}").find("limits.ipv6_prefix"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {max_keys: 10}").find("limits.max_keys"), std::string::npos);
+}
+
+TEST(AgentConfig, unknownLimitsAndHttpOptionsAreRefused) {
+    const std::string keys = "jwt: {keys: {file: k.json}}\n";
+    EXPECT_NE(errorOf(keys + "limits: {per_ip: {rate: 1, brust: 2}}").find("limits.per_ip.brust: unknown option"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {per_user: {rate: 1}}").find("limits.per_user: unknown option"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "http: {listen: '127.0.0.1:7401', treads: 2}").find("http.treads: unknown option"), std::string::npos);
+}
+
+TEST(AgentConfig, readsHttp) {
+    auto config = parseConfig(R"(
+jwt: {keys: {file: k.json}}
+http:
+  listen: "127.0.0.1:7401"
+  threads: 4
+  trusted_proxies: [10.0.0.0/8, "::1"]
+  rate_limited_status: 429
+  max_header_bytes: 8192
+  read_timeout: 2s
+  idle_timeout: 30s
+  max_connections: 500
+)");
+    ASSERT_TRUE(config.ok()) << config.status();
+    EXPECT_EQ(config->http.listen, "127.0.0.1:7401");
+    EXPECT_EQ(config->http.threads, 4);
+    EXPECT_EQ(config->http.trustedProxies.blocks().size(), 2u);
+    EXPECT_EQ(config->http.rateLimitedStatus, 429);
+    EXPECT_EQ(config->http.maxHeaderBytes, 8192u);
+    EXPECT_EQ(config->http.readTimeout, 2s);
+    EXPECT_EQ(config->http.idleTimeout, 30s);
+    EXPECT_EQ(config->http.maxConnections, 500);
+
+    auto defaults = parseConfig("jwt: {keys: {file: k.json}}");
+    ASSERT_TRUE(defaults.ok()) << defaults.status();
+    EXPECT_TRUE(defaults->http.listen.empty());  // no HTTP endpoint unless asked for
+    EXPECT_EQ(defaults->http.rateLimitedStatus, 403);
+}
+
+TEST(AgentConfig, httpErrorsNameTheField) {
+    const std::string keys = "jwt: {keys: {file: k.json}}\n";
+    for (const char* status : {"200", "401", "404", "500", "503"}) {
+        const auto error = errorOf(keys + "http: {rate_limited_status: " + status + "}");
+        EXPECT_NE(error.find("http.rate_limited_status"), std::string::npos) << status << ": " << error;
+    }
+    EXPECT_EQ(errorOf(keys + "http: {rate_limited_status: 403}"), "");
+    EXPECT_EQ(errorOf(keys + "http: {rate_limited_status: 429}"), "");
+    EXPECT_NE(errorOf(keys + "http: {listen: 127.0.0.1}").find("http.listen: expected host:port"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "http: {listen: localhost}").find("http.listen"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "http: {trusted_proxies: [10.0.0.0/40]}").find("http.trusted_proxies"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "http: {read_timeout: forever}").find("http.read_timeout"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "http: {threads: 0}").find("http.threads"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace rampart::config

@@ -172,8 +172,9 @@ TEST_F(AgentGrpcTest, brokenKeyFileKeepsLastGoodKeys) {
     const std::string token = bed.validToken(bed.keyA);
     bed.dir.write("jwks.json", "{\"keys\": [ this is not json");
     bed.agent.signal(SIGHUP);
-    EXPECT_TRUE(eventually([&] { return bed.agent.log().find("key reload failed") != std::string::npos; }))
-        << bed.agent.log();
+    EXPECT_TRUE(eventually([&] {
+        return bed.agent.log().find("key reload failed") != std::string::npos;
+    })) << bed.agent.log();
     v1::CheckResponse response;
     ASSERT_TRUE(bed.check(*stub, token, response).ok());
     EXPECT_EQ(response.verdict(), v1::ALLOW);

@@ -2,11 +2,10 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <memory>
-
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 
 namespace rampart::testing {
 namespace {
@@ -23,6 +22,12 @@ int64_t nowSeconds() {
         .count();
 }
 
+std::string_view trimmed(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
 size_t appendBody(char* data, size_t size, size_t count, void* reply) {
     static_cast<HttpReply*>(reply)->body.append(data, size * count);
     return size * count;
@@ -32,11 +37,10 @@ size_t appendHeader(char* data, size_t size, size_t count, void* reply) {
     auto& out = *static_cast<HttpReply*>(reply);
     const std::string_view line(data, size * count);
     // A later status line (after a 100 Continue) starts a new set of headers.
-    if (absl::StartsWith(line, "HTTP/")) out.headers.clear();
+    if (line.starts_with("HTTP/")) out.headers.clear();
     if (const size_t colon = line.find(':'); colon != std::string_view::npos) {
-        out.headers.emplace_back(
-            std::string(absl::StripAsciiWhitespace(line.substr(0, colon))),
-            std::string(absl::StripAsciiWhitespace(line.substr(colon + 1))));
+        out.headers.emplace_back(std::string(trimmed(line.substr(0, colon))),
+                                 std::string(trimmed(line.substr(colon + 1))));
     }
     return size * count;
 }
@@ -101,8 +105,12 @@ grpc::Status AgentTestBed::check(v1::Auth::Stub& stub, const std::string& token,
 }
 
 std::string HttpReply::header(std::string_view name) const {
+    const auto sameLetters = [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
+    };
     for (const auto& [key, value] : headers) {
-        if (absl::EqualsIgnoreCase(key, name)) return value;
+        if (std::ranges::equal(key, name, sameLetters)) return value;
     }
     return {};
 }
@@ -111,7 +119,7 @@ HttpReply httpGet(const std::string& url, const std::vector<std::string>& header
                   const std::string& sourceAddress) {
     HttpReply reply;
     const std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(),
-                                                                  curl_easy_cleanup);
+                                                                   curl_easy_cleanup);
     curl_slist* list = nullptr;
     for (const auto& header : headers) list = curl_slist_append(list, header.c_str());
     const std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> listOwner(

@@ -32,7 +32,8 @@ public:
     std::shared_ptr<grpc::Channel> channel() const;
 
     // Unary check with a deadline; the status is returned, the response filled.
-    grpc::Status check(v1::Auth::Stub& stub, const std::string& token, v1::CheckResponse& out) const;
+    grpc::Status check(v1::Auth::Stub& stub, const std::string& token,
+                       v1::CheckResponse& out) const;
 
     TempDir dir;
     jwt::SigningKey keyA;  // ES256, kid "key-a"
@@ -44,7 +45,7 @@ public:
 
 // One HTTP response as a client sees it.
 struct HttpReply {
-    long status = 0;    // 0: no response; `error` says why
+    long status = 0;  // 0: no response; `error` says why
     std::string error;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;

@@ -30,51 +30,58 @@ public:
     // `front` takes clients through the shipped example; `upstream` is the protected
     // application: it answers 200 and echoes the X-Auth-Subject it was given.
     bool start(int front, int upstream, int agentHttp) {
-        const auto example = absl::StrReplaceAll(
-            readFile(RAMPART_NGINX_EXAMPLE),
-            {{"__AGENT_HTTP__", "127.0.0.1:" + std::to_string(agentHttp)},
-             {"__LISTEN__", "127.0.0.1:" + std::to_string(front)},
-             {"__UPSTREAM__", "127.0.0.1:" + std::to_string(upstream)}});
         const auto root = dir_.path().string();
-        dir_.write("rampart-auth.conf", example);
-        dir_.write("nginx.conf", "daemon off;\n"
-                                 "master_process off;\n"
-                                 "pid " + root + "/nginx.pid;\n"
-                                 "error_log stderr info;\n"
-                                 "events { worker_connections 64; }\n"
-                                 "http {\n"
-                                 "  access_log off;\n"
-                                 "  client_body_temp_path " + root + "/client_body;\n"
-                                 "  proxy_temp_path " + root + "/proxy;\n"
-                                 "  fastcgi_temp_path " + root + "/fastcgi;\n"
-                                 "  uwsgi_temp_path " + root + "/uwsgi;\n"
-                                 "  scgi_temp_path " + root + "/scgi;\n"
-                                 "  include " + root + "/rampart-auth.conf;\n"
-                                 "  server {\n"
-                                 "    listen 127.0.0.1:" + std::to_string(upstream) + ";\n"
-                                 "    location / {\n"
-                                 "      add_header X-Upstream-Saw-Subject $http_x_auth_subject;\n"
-                                 "      return 200 \"upstream ok\\n\";\n"
-                                 "    }\n"
-                                 "  }\n"
-                                 "}\n");
+        const auto loopback = [](int port) { return "127.0.0.1:" + std::to_string(port); };
+        dir_.write("rampart-auth.conf",
+                   absl::StrReplaceAll(readFile(RAMPART_NGINX_EXAMPLE),
+                                       {{"__AGENT_HTTP__", loopback(agentHttp)},
+                                        {"__LISTEN__", loopback(front)},
+                                        {"__UPSTREAM__", loopback(upstream)}}));
+        // Everything nginx would otherwise take from the host (pid file, temp paths, logs) is
+        // pointed into the temporary directory.
+        dir_.write("nginx.conf",
+                   absl::StrReplaceAll(R"(
+daemon off;
+master_process off;
+pid @ROOT@/nginx.pid;
+error_log stderr info;
+events { worker_connections 64; }
+http {
+    access_log off;
+    client_body_temp_path @ROOT@/client_body;
+    proxy_temp_path @ROOT@/proxy;
+    fastcgi_temp_path @ROOT@/fastcgi;
+    uwsgi_temp_path @ROOT@/uwsgi;
+    scgi_temp_path @ROOT@/scgi;
+    include @ROOT@/rampart-auth.conf;
+    server {
+        listen @UPSTREAM@;
+        location / {
+            add_header X-Upstream-Saw-Subject $http_x_auth_subject;
+            return 200 "upstream ok\n";
+        }
+    }
+}
+)",
+                                       {{"@ROOT@", root}, {"@UPSTREAM@", loopback(upstream)}}));
         const std::string binary = RAMPART_NGINX_BINARY;
         const std::string prefix = root + "/";
         const std::string config = root + "/nginx.conf";
-        const int logFd = ::open(dir_.file("nginx.log").c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                 0644);
+        const int logFd =
+            ::open(dir_.file("nginx.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         pid_ = ::fork();
         if (pid_ == 0) {
             ::dup2(logFd, STDOUT_FILENO);
             ::dup2(logFd, STDERR_FILENO);
             ::execl(binary.c_str(), binary.c_str(), "-p", prefix.c_str(), "-c", config.c_str(),
                     static_cast<char*>(nullptr));
+            ::dprintf(STDERR_FILENO, "cannot run %s (scripts/install-deps.sh installs nginx)\n",
+                      binary.c_str());
             ::_exit(127);
         }
         ::close(logFd);
         const std::string probe = "http://127.0.0.1:" + std::to_string(upstream) + "/";
-        return eventually([&] { return !running() || httpGet(probe).status == 200; }) &&
-               running();
+        return eventually([&] { return !running() || httpGet(probe).status == 200; }) && running();
     }
 
     // SIGQUIT is nginx's graceful stop; a stuck nginx is killed rather than left behind.

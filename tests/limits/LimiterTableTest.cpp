@@ -66,7 +66,9 @@ TEST(LimiterTable, aFloodOfDistinctKeysNeverGrowsPastCapacity) {
     ASSERT_LE(capacity, 2000u);
     for (uint64_t i = 0; i < 100'000; ++i) {
         table.take(keyOf(i), kStart, p);
-        if (i % 1000 == 0) ASSERT_LE(table.stats().keys, capacity) << "after " << i << " keys";
+        if (i % 1000 == 0) {
+            ASSERT_LE(table.stats().keys, capacity) << "after " << i << " keys";
+        }
     }
     const auto stats = table.stats();
     EXPECT_LE(stats.keys, capacity);

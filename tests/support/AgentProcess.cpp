@@ -51,8 +51,8 @@ bool AgentProcess::start(std::chrono::milliseconds timeout) {
         ::_exit(127);
     }
     ::close(logFd);
-    const bool ready_ = eventually(
-        [&] { return std::filesystem::exists(readyFile_) || !running(); }, timeout);
+    const bool ready_ =
+        eventually([&] { return std::filesystem::exists(readyFile_) || !running(); }, timeout);
     if (!ready_ || !std::filesystem::exists(readyFile_)) return false;
     std::smatch match;
     const std::string content = readFile(readyFile_);

@@ -26,7 +26,7 @@ public:
 
     // Starts and waits for the ready file; false (with log() explaining) if it never came.
     bool start(std::chrono::milliseconds timeout = std::chrono::seconds(20));
-    int port() const { return port_; }  // gRPC
+    int port() const { return port_; }          // gRPC
     int httpPort() const { return httpPort_; }  // 0 when the config has no http.listen
     std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
     pid_t pid() const { return pid_; }

@@ -1,0 +1,91 @@
+#include "control/WatchHub.h"
+
+#include <algorithm>
+
+namespace rampart::control {
+
+WatchReactor::WatchReactor(WatchHub& hub, std::unique_ptr<SnapshotBuilder> builder,
+                           std::chrono::milliseconds interval)
+    : hub_(hub), builder_(std::move(builder)), interval_(interval),
+      due_(std::chrono::steady_clock::now()) {
+    if (!hub_.add(this)) {
+        end(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "too many Watch calls on this node"));
+    }
+}
+
+void WatchReactor::tick(std::chrono::steady_clock::time_point now) {
+    if (now < due_) return;
+    due_ += interval_;
+    if (due_ < now) due_ = now + interval_;  // fell behind: do not burst to catch up
+    {
+        absl::MutexLock lock(&mutex_);
+        if (writing_ || finished_) return;
+        snapshot_.Clear();
+        builder_->next(snapshot_);
+        writing_ = true;
+    }
+    // Outside the lock: gRPC may run OnWriteDone before StartWrite returns.
+    StartWrite(&snapshot_);
+}
+
+void WatchReactor::OnWriteDone(bool ok) {
+    if (!ok) {
+        end(grpc::Status(grpc::StatusCode::CANCELLED, "stream closed"));
+        return;
+    }
+    absl::MutexLock lock(&mutex_);
+    writing_ = false;
+}
+
+void WatchReactor::OnCancel() { end(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled")); }
+
+void WatchReactor::end(grpc::Status status) {
+    hub_.remove(this);
+    absl::MutexLock lock(&mutex_);
+    if (finished_) return;
+    finished_ = true;
+    Finish(std::move(status));
+}
+
+void WatchReactor::OnDone() {
+    hub_.remove(this);
+    delete this;
+}
+
+WatchHub::WatchHub() : thread_([this] { run(); }) {}
+
+WatchHub::~WatchHub() { stop(); }
+
+bool WatchHub::add(WatchReactor* reactor) {
+    absl::MutexLock lock(&mutex_);
+    if (stopping_ || watchers_.size() >= kMaxWatchers) return false;
+    watchers_.push_back(reactor);
+    return true;
+}
+
+void WatchHub::remove(WatchReactor* reactor) {
+    absl::MutexLock lock(&mutex_);
+    std::erase(watchers_, reactor);
+}
+
+void WatchHub::stop() {
+    {
+        absl::MutexLock lock(&mutex_);
+        stopping_ = true;
+    }
+    if (thread_.joinable()) thread_.join();
+}
+
+void WatchHub::run() {
+    while (true) {
+        absl::MutexLock lock(&mutex_);
+        const auto stop = +[](WatchHub* self) ABSL_NO_THREAD_SAFETY_ANALYSIS { return self->stopping_; };
+        // 10 ms granularity: a 100 ms interval jitters by at most a tenth.
+        mutex_.AwaitWithTimeout(absl::Condition(stop, this), absl::Milliseconds(10));
+        if (stopping_) return;
+        const auto now = std::chrono::steady_clock::now();
+        for (auto* watcher : watchers_) watcher->tick(now);
+    }
+}
+
+}  // namespace rampart::control

@@ -1,0 +1,147 @@
+// The cost of a rate-limit decision, alone and with threads sharing the tables, and the memory a
+// table of one million keys takes. Keys are hashed in advance so the figures are the table's.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "limits/KeyHash.h"
+#include "limits/LimiterTable.h"
+#include "limits/RateLimiter.h"
+
+namespace {
+
+using rampart::limits::GcraParams;
+using rampart::limits::GlobalLimiter;
+using rampart::limits::IpAddress;
+using rampart::limits::LimiterTable;
+using rampart::limits::LimitSet;
+using rampart::limits::RateLimiter;
+
+constexpr size_t kTableKeys = 1'000'000;
+constexpr size_t kLiveKeys = 100'000;  // a power of ten, not of two: indices wrap unevenly
+constexpr int64_t kStepNs = 100;     // the injected clock advances this much per decision
+
+const std::vector<uint64_t>& liveKeys() {
+    static const std::vector<uint64_t> keys = [] {
+        std::vector<uint64_t> k(kLiveKeys);
+        for (size_t i = 0; i < k.size(); ++i) k[i] = rampart::limits::mixKey(i);
+        return k;
+    }();
+    return keys;
+}
+
+// Visits every live key in a scattered order (a stride coprime with the count), so successive
+// decisions land on unrelated shards and cache lines as real traffic would.
+size_t nextIndex(size_t i) { return (i + 7'919) % kLiveKeys; }
+
+GcraParams typicalParams() { return GcraParams::of({100, 200, false}); }
+
+LimiterTable& sharedTable() {
+    static LimiterTable table(kTableKeys);
+    return table;
+}
+
+void BM_LimiterTableTake(benchmark::State& state) {
+    auto& table = sharedTable();
+    const auto& keys = liveKeys();
+    const auto params = typicalParams();
+    size_t i = static_cast<size_t>(state.thread_index()) * (kLiveKeys / 7);
+    int64_t now = 1'000'000'000'000;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(table.take(keys[i], now, params));
+        i = nextIndex(i);
+        now += kStepNs;
+    }
+    state.SetItemsProcessed(state.iterations());
+    if (state.thread_index() == 0) {
+        const auto stats = table.stats();
+        state.counters["keys"] = static_cast<double>(stats.keys);
+        state.counters["evictions"] = static_cast<double>(stats.evictions);
+    }
+}
+BENCHMARK(BM_LimiterTableTake)->Threads(1)->Threads(2)->UseRealTime();
+
+void BM_GlobalLimiterTake(benchmark::State& state) {
+    static GlobalLimiter global;
+    // Generous enough that most decisions are admissions, which are the ones that write.
+    const auto params = GcraParams::of({1e8, 1e6, false});
+    int64_t now = 1'000'000'000'000;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(global.take(now, params));
+        now += kStepNs;
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_GlobalLimiterTake)->Threads(1)->Threads(2)->UseRealTime();
+
+// The per-request client stage as the engine runs it: parse the address text, check the block and
+// allow lists, take from the per-IP table.
+void BM_AdmitClientFromText(benchmark::State& state) {
+    static RateLimiter* limiter = [] {
+        auto* made = new RateLimiter(kTableKeys);
+        LimitSet limits;
+        limits.perIp = {100, 200, false};
+        limits.blocklist = rampart::limits::CidrList({*rampart::limits::Cidr::parse("198.51.100.0/24")});
+        limits.allowlist = rampart::limits::CidrList({*rampart::limits::Cidr::parse("10.0.0.0/8")});
+        made->publish(limits);
+        return made;
+    }();
+    static const std::vector<std::string> addresses = [] {
+        std::vector<std::string> a(kLiveKeys);
+        for (size_t i = 0; i < a.size(); ++i) {
+            a[i] = std::to_string(100 + i % 100) + "." + std::to_string(i / 100 % 256) + "." +
+                   std::to_string(i / 25'600 % 256) + "." + std::to_string(1 + i % 254);
+        }
+        return a;
+    }();
+    size_t i = static_cast<size_t>(state.thread_index()) * (kLiveKeys / 7);
+    int64_t now = 1'000'000'000'000;
+    for (auto _ : state) {
+        const auto& limits = *limiter->current().value;
+        const auto ip = IpAddress::parse(addresses[i]);
+        bool allowlisted = false;
+        benchmark::DoNotOptimize(limiter->admitClient(limits, ip ? &*ip : nullptr, allowlisted, now));
+        i = nextIndex(i);
+        now += kStepNs;
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AdmitClientFromText)->Threads(1)->Threads(2)->UseRealTime();
+
+void BM_IpAddressParse(benchmark::State& state) {
+    const std::string v4 = "203.0.113.217", v6 = "2001:db8:85a3::8a2e:370:7334";
+    bool flip = false;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(IpAddress::parse(flip ? v4 : v6));
+        flip = !flip;
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_IpAddressParse);
+
+// Memory at one million live keys: a table sized for max_keys (the argument) filled with a
+// million distinct keys at one instant, so none is idle. The table is preallocated, so its size
+// does not depend on the fill; how many of the million it kept (the rest evicted) does.
+void BM_MemoryAtOneMillionKeys(benchmark::State& state) {
+    constexpr uint64_t kFill = 1'000'000;
+    for (auto _ : state) {
+        LimiterTable table(static_cast<size_t>(state.range(0)));
+        const auto params = typicalParams();
+        const int64_t now = 1'000'000'000'000;
+        for (uint64_t k = 0; k < kFill; ++k) table.take(rampart::limits::mixKey(k), now, params);
+        const auto stats = table.stats();
+        state.counters["memoryBytes"] = static_cast<double>(stats.memoryBytes);
+        state.counters["memoryMiB"] = static_cast<double>(stats.memoryBytes) / (1 << 20);
+        state.counters["bytesPerKey"] = static_cast<double>(stats.memoryBytes) / static_cast<double>(kFill);
+        state.counters["capacity"] = static_cast<double>(stats.capacity);
+        state.counters["keysHeld"] = static_cast<double>(stats.keys);
+        state.counters["evictions"] = static_cast<double>(stats.evictions);
+    }
+}
+BENCHMARK(BM_MemoryAtOneMillionKeys)->Arg(1'000'000)->Arg(2'000'000)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
