@@ -410,6 +410,7 @@ absl::StatusOr<AgentConfig> loadConfigFile(const std::string& path) {
         return absl::Status(config.status().code(),
                             path + ": " + std::string(config.status().message()));
     }
+    config->sourcePath = std::filesystem::absolute(path).string();
     return config;
 }
 

@@ -74,6 +74,11 @@ struct AgentConfig {
     scaling::ScalingConfig scaling;
     std::string logLevel = "info";
     std::string logFormat = "text";  // text or json
+
+    // Not from the file: where it was read from (local workers are started with the same file),
+    // and, for a local worker, the supervising agent's state file to follow.
+    std::string sourcePath;
+    std::string followStateFile;
 };
 
 // Parses and validates. Errors name the field: `jwt.leeway: expected a duration such as "30s"`.

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "control/ApplyState.h"
 #include "control/StateFile.h"
 #include "metrics/ProcessStats.h"
 
@@ -136,24 +137,7 @@ void ControlPlane::stop() {
     if (sweeper_.joinable()) sweeper_.join();
 }
 
-void ControlPlane::applyLocked() {
-    engine_.limiter().publish(state_.limits);
-    RuleSet rules;
-    for (const auto& b : state_.blocks) {
-        if (b.kind == BlockTarget::Client) {
-            if (auto cidr = limits::Cidr::parse(b.value)) rules.clients.push_back({*cidr, b.expiresAt});
-        } else {
-            auto& until = rules.subjects[b.value];
-            until = std::max(until, b.expiresAt);
-        }
-    }
-    for (const auto& r : state_.revocations) {
-        auto& map = r.subject.empty() ? rules.revokedTokenIds : rules.revokedSubjects;
-        auto& until = map[r.subject.empty() ? r.jwtId : r.subject];
-        until = std::max(until, r.until);
-    }
-    engine_.rules().publish(std::move(rules));
-}
+void ControlPlane::applyLocked() { applyToEngine(state_, engine_); }
 
 AuditEntry ControlPlane::entryFor(const Actor& actor, std::string action) const {
     AuditEntry entry;

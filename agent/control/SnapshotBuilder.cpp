@@ -1,5 +1,6 @@
 #include "control/SnapshotBuilder.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "metrics/ProcessStats.h"
@@ -50,6 +51,7 @@ void SnapshotBuilder::next(v1::Snapshot& out) {
     }
     latency->set_p50_us(metrics::latencyQuantileNs(buckets, 0.5) / 1000);
     latency->set_p90_us(metrics::latencyQuantileNs(buckets, 0.9) / 1000);
+    latency->set_p95_us(metrics::latencyQuantileNs(buckets, 0.95) / 1000);
     latency->set_p99_us(metrics::latencyQuantileNs(buckets, 0.99) / 1000);
     latency->set_p999_us(metrics::latencyQuantileNs(buckets, 0.999) / 1000);
 
@@ -64,8 +66,9 @@ void SnapshotBuilder::next(v1::Snapshot& out) {
     out.set_limiter_keys(engine_.limiter().ipStats().keys + engine_.limiter().subjectStats().keys);
     out.set_limits_revision(engine_.limiter().current().value->revision);
 
-    // The sketch has one-second resolution: the window is the interval, rounded up.
-    const int window = static_cast<int>((elapsed.count() + 999) / 1000);
+    // The sketch has one-second resolution: the interval rounded up, plus the previous whole
+    // second, since the current second has only just begun right after a boundary.
+    const int window = static_cast<int>(std::max<int64_t>(1, (elapsed.count() + 999) / 1000)) + 1;
     const int64_t nowUnix = engine_.nowUnix();
     for (const auto& e : engine_.deniedClients().top(10, window, nowUnix)) {
         auto* o = out.add_top_client_ips();

@@ -51,7 +51,9 @@ CheckResult CheckEngine::check(const CheckInput& input) {
     };
     const auto countShadow = [&](const limits::Admission& a) {
         for (int kind = 0; kind < limits::kLimitKinds; ++kind) {
-            if (a.shadowDenied & (1u << kind)) metrics::CheckMetrics::bump(counters.shadowDenials[kind]);
+            if (a.shadowDenied & (1u << kind)) {
+                metrics::CheckMetrics::bump(counters.shadowDenials[kind]);
+            }
         }
     };
 

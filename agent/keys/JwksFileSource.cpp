@@ -10,23 +10,12 @@ namespace rampart::keys {
 JwksFileSource::JwksFileSource(std::string path, std::chrono::milliseconds watchInterval)
     : path_(std::move(path)), watchInterval_(watchInterval) {}
 
-JwksFileSource::Identity JwksFileSource::identityOf(const std::string& path) {
-    struct stat info {};
-    Identity id;
-    if (::stat(path.c_str(), &info) != 0) return id;  // missing: size -1, compares unequal to any file
-    id.device = info.st_dev;
-    id.inode = info.st_ino;
-    id.size = info.st_size;
-    id.modified = info.st_mtim;
-    return id;
-}
-
-bool JwksFileSource::mayHaveChanged() { return !(identityOf(path_) == lastSeen_); }
+bool JwksFileSource::mayHaveChanged() { return !(FileIdentity::of(path_) == lastSeen_); }
 
 absl::StatusOr<std::string> JwksFileSource::fetch() {
     // Recorded before reading: a write that lands during the read is seen on the next poll.
-    lastSeen_ = identityOf(path_);
-    if (lastSeen_.size < 0) return absl::NotFoundError("cannot stat " + path_);
+    lastSeen_ = FileIdentity::of(path_);
+    if (!lastSeen_.exists()) return absl::NotFoundError("cannot stat " + path_);
     if (static_cast<size_t>(lastSeen_.size) > jwt::kMaxJwksBytes) {
         return absl::InvalidArgumentError(path_ + " is larger than the 1 MiB JWKS limit");
     }

@@ -11,8 +11,9 @@
 namespace rampart::limits {
 
 std::optional<IpAddress> IpAddress::parse(std::string_view text) {
-    // inet_pton reads up to a NUL; the text must be consumed whole ("1.2.3.4\0junk" is not 1.2.3.4).
-    if (text.empty() || text.size() >= INET6_ADDRSTRLEN || text.find('\0') != std::string_view::npos) {
+    // inet_pton stops at a NUL, and "1.2.3.4\0junk" is not 1.2.3.4: the text must parse whole.
+    if (text.empty() || text.size() >= INET6_ADDRSTRLEN ||
+        text.find('\0') != std::string_view::npos) {
         return std::nullopt;
     }
     char buffer[INET6_ADDRSTRLEN] = {};

@@ -12,10 +12,13 @@
 #include <algorithm>
 #include <array>
 #include <climits>
-#include <optional>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 
 #if __has_include(<linux/close_range.h>)
 #include <linux/close_range.h>
@@ -133,7 +136,33 @@ int millisecondsUntil(Clock::time_point until) {
     return static_cast<int>(std::clamp<decltype(left)>(left, 0, INT_MAX));
 }
 
-bool groupAlive(pid_t group) { return ::kill(-group, 0) == 0 || errno == EPERM; }
+// Whether anything in the group still runs. Signal 0 alone would also count zombies, and
+// orphans are reaped by whatever init the host has, on its own schedule (some reap lazily, an
+// agent running as a container's PID 1 never does); /proc tells them apart.
+bool groupAlive(pid_t group) {
+    if (::kill(-group, 0) != 0 && errno != EPERM) return false;
+    std::error_code ec;
+    std::filesystem::directory_iterator proc("/proc", ec);
+    if (ec) return true;
+    for (; !ec && proc != std::filesystem::directory_iterator(); proc.increment(ec)) {
+        const std::string name = proc->path().filename().string();
+        if (name.empty() || !absl::ascii_isdigit(name.front())) continue;
+        std::ifstream stat(proc->path() / "stat");
+        std::string line;
+        if (!std::getline(stat, line)) continue;
+        // "pid (comm) state ppid pgrp ...": comm may hold anything, so parse after the last ')'.
+        const auto end = line.rfind(')');
+        if (end == std::string::npos) continue;
+        std::istringstream fields(line.substr(end + 1));
+        char state = 0;
+        long parent = 0, processGroup = 0;
+        if (fields >> state >> parent >> processGroup && processGroup == group && state != 'Z' &&
+            state != 'X') {
+            return true;
+        }
+    }
+    return false;
+}
 
 // The started child: its exit, and the pipe its output arrives through.
 class Child {

@@ -8,9 +8,11 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "scaling/LocalWorkers.h"
 #include "server/MetricsPage.h"
 
 namespace rampart::server {
@@ -48,12 +50,6 @@ absl::StatusOr<std::string> readPem(const std::string& path) {
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
-}
-
-std::unique_ptr<scaling::ScalingBackend> makeScaler(const scaling::ScalingConfig& config) {
-    if (config.backend == "command") return scaling::makeCommandBackend(config);
-    if (config.backend == "kubernetes") return scaling::makeKubernetesBackend(config);
-    return nullptr;
 }
 
 }  // namespace
@@ -108,6 +104,9 @@ absl::Status Agent::start() {
     if (!config_.control.listen.empty()) {
         if (auto started = startControl(); !started.ok()) return started;
     }
+    if (!config_.followStateFile.empty()) {
+        follower_ = std::make_unique<control::StateFollower>(config_.followStateFile, *engine_);
+    }
     refresher_->start();
     startedAt_ = engine_->nowUnix();
     spdlog::info("agent started node={} grpc_port={} http_port={} control_port={}", config_.nodeId,
@@ -115,9 +114,28 @@ absl::Status Agent::start() {
     return absl::OkStatus();
 }
 
+std::unique_ptr<scaling::ScalingBackend> Agent::makeScaler() {
+    const auto& s = config_.scaling;
+    if (s.backend == "command") return scaling::makeCommandBackend(s);
+    if (s.backend == "kubernetes") return scaling::makeKubernetesBackend(s);
+    if (s.backend != "local") return nullptr;
+    // Workers bind the ports this agent actually got (the config may say port 0), with
+    // SO_REUSEPORT, and follow this agent's state file for operator changes.
+    std::vector<std::string> args{"--config", config_.sourcePath, "--worker",
+                                  "--grpc-port", std::to_string(grpcPort_)};
+    if (httpServer_) {
+        args.push_back("--http-port");
+        args.push_back(std::to_string(httpPort()));
+    }
+    std::error_code ec;
+    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return std::make_unique<scaling::LocalWorkers>(ec ? "/proc/self/exe" : self.string(),
+                                                   std::move(args), s.local.drainGrace);
+}
+
 absl::Status Agent::startControl() {
     const auto& c = config_.control;
-    control_ = std::make_unique<control::ControlPlane>(*engine_, c.stateDir, makeScaler(config_.scaling),
+    control_ = std::make_unique<control::ControlPlane>(*engine_, c.stateDir, makeScaler(),
                                                        config_.scaling);
     if (auto started = control_->start(); !started.ok()) return started;
     access_ = std::make_unique<control::AccessPolicy>(c.operators, c.viewers, c.callRate);
@@ -199,6 +217,7 @@ void Agent::shutdown() {
         controlServer_.reset();
     }
     if (control_) control_->stop();
+    follower_.reset();
     if (httpServer_) httpServer_->stop(config_.server.shutdownGrace);
     server_->Shutdown(deadline);
     server_->Wait();

@@ -12,6 +12,7 @@
 #include "control/AccessPolicy.h"
 #include "control/ControlPlane.h"
 #include "control/ControlService.h"
+#include "control/StateFollower.h"
 #include "http/GatewayRoutes.h"
 #include "http/HttpServer.h"
 #include "server/AuthService.h"
@@ -44,6 +45,7 @@ public:
 private:
     void setServing(bool serving);
     absl::Status startControl();
+    std::unique_ptr<scaling::ScalingBackend> makeScaler();
     void describeNode(v1::NodeInfo& out);
 
     config::AgentConfig config_;
@@ -58,6 +60,7 @@ private:
     std::unique_ptr<control::AccessPolicy> access_;
     std::unique_ptr<control::ControlService> controlService_;
     std::unique_ptr<grpc::Server> controlServer_;
+    std::unique_ptr<control::StateFollower> follower_;
     int grpcPort_ = 0;
     int controlPort_ = 0;
     int64_t startedAt_ = 0;

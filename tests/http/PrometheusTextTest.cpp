@@ -1,9 +1,9 @@
-#include "metrics/PrometheusText.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
+
+#include "metrics/PrometheusText.h"
 
 namespace rampart::metrics {
 namespace {
@@ -41,7 +41,10 @@ TEST(PrometheusText, severalLabelsAreCommaSeparatedInOrder) {
 
 TEST(PrometheusText, escapesBackslashQuoteAndNewlineInLabelValues) {
     PrometheusText text;
-    text.sample("m", {{"path", R"(C:\dir "x")" "\nend"}}, 1);
+    text.sample("m",
+                {{"path", R"(C:\dir "x")"
+                          "\nend"}},
+                1);
     EXPECT_EQ(text.text(), "m{path=\"C:\\\\dir \\\"x\\\"\\nend\"} 1\n");
 }
 
@@ -49,8 +52,7 @@ TEST(PrometheusText, helpEscapesBackslashAndNewlineButNotQuotes) {
     // Exposition format 0.0.4: in HELP only \ and newline are escaped.
     PrometheusText text;
     text.family("m", "gauge", "a \"quoted\" C:\\path\nsecond line");
-    EXPECT_EQ(text.text(),
-              "# HELP m a \"quoted\" C:\\\\path\\nsecond line\n# TYPE m gauge\n");
+    EXPECT_EQ(text.text(), "# HELP m a \"quoted\" C:\\\\path\\nsecond line\n# TYPE m gauge\n");
 }
 
 TEST(PrometheusText, integersPrintWithoutDecimals) {

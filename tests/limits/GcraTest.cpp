@@ -1,9 +1,9 @@
-#include "limits/Gcra.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdint>
+
+#include "limits/Gcra.h"
 
 namespace rampart::limits {
 namespace {
@@ -75,7 +75,8 @@ TEST(Gcra, idleTimeRefillsNoMoreThanTheBurst) {
 }
 
 TEST(Gcra, retryAfterIsExactAndRetryingThenPasses) {
-    for (const auto& [rate, burst] : {std::pair{10.0, 5.0}, {0.5, 1.0}, {3.0, 7.0}, {100'000.0, 50.0}}) {
+    for (const auto& [rate, burst] :
+         {std::pair{10.0, 5.0}, {0.5, 1.0}, {3.0, 7.0}, {100'000.0, 50.0}}) {
         Bucket bucket{paramsOf(rate, burst)};
         const int64_t emission = bucket.params.emissionNs;
         admittedAt(bucket, kStart, static_cast<int>(burst));
@@ -121,7 +122,8 @@ int64_t admittedUnderOverload(double rate, double burst, int seconds, int overlo
     const int64_t offered = std::llround(offeredPerSecond * seconds);
     int64_t admitted = 0;
     for (int64_t i = 0; i <= offered; ++i) {
-        const int64_t at = kStart + std::llround(static_cast<double>(i) * kSecond / offeredPerSecond);
+        const int64_t at =
+            kStart + std::llround(static_cast<double>(i) * kSecond / offeredPerSecond);
         admitted += bucket.take(at).allowed ? 1 : 0;
     }
     return admitted;

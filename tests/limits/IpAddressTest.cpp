@@ -1,10 +1,10 @@
-#include "limits/IpAddress.h"
-
 #include <gtest/gtest.h>
 
 #include <set>
 #include <stdexcept>
 #include <string>
+
+#include "limits/IpAddress.h"
 
 namespace rampart::limits {
 namespace {
@@ -61,10 +61,11 @@ TEST(IpAddress, ipv4MappedIpv6IsTheIpv4Client) {
 }
 
 TEST(IpAddress, rejectsMalformedText) {
-    for (std::string_view bad :
-         {"", "1.2.3", "256.1.1.1", "1.2.3.4.5", "1.2.3.-4", "01.2.3.4x", "::g", "1::2::3",
-          "2001:db8:::1", "12345::", "1.2.3.4:80", "[::1]", "[::1]:443", " 1.2.3.4", "1.2.3.4 ",
-          "1.2. 3.4", ":: 1", "localhost", "1.2.3.4/32", "abc", "-"}) {
+    for (std::string_view bad : {"",           "1.2.3", "256.1.1.1", "1.2.3.4.5",    "1.2.3.-4",
+                                 "01.2.3.4x",  "::g",   "1::2::3",   "2001:db8:::1", "12345::",
+                                 "1.2.3.4:80", "[::1]", "[::1]:443", " 1.2.3.4",     "1.2.3.4 ",
+                                 "1.2. 3.4",   ":: 1",  "localhost", "1.2.3.4/32",   "abc",
+                                 "-"}) {
         EXPECT_FALSE(IpAddress::parse(bad).has_value()) << "\"" << bad << "\"";
     }
     const std::string overlong = "1:2:3:4:5:6:7:8" + std::string(40, '0');
@@ -103,8 +104,8 @@ TEST(Cidr, parsesAndNormalisesHostBits) {
 TEST(Cidr, rejectsBadPrefixes) {
     for (std::string_view bad :
          {"10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/abc", "10.0.0.0/", "10.0.0.0/8/8", "10.0.0.0/ 8",
-          "10.0.0.0/8 ", "10.0.0.0/+8", "10.0.0.0/8x", "::/129", "::/-1", "::/1000000000000",
-          "/8", "10.0.0/8", "::g/64", "", "/"}) {
+          "10.0.0.0/8 ", "10.0.0.0/+8", "10.0.0.0/8x", "::/129", "::/-1", "::/1000000000000", "/8",
+          "10.0.0/8", "::g/64", "", "/"}) {
         EXPECT_FALSE(Cidr::parse(bad).has_value()) << "\"" << bad << "\"";
     }
 }
@@ -177,8 +178,8 @@ TEST(ClientKey, ipv6ClientsInOneSlash64ShareAKey) {
 
 TEST(ClientKey, shorterPrefixGroupsMore) {
     const auto x = ip("2001:db8:1:2::1");
-    const auto y = ip("2001:db8:1:3::1");      // same /48, another /64
-    const auto z = ip("2001:db8:2:2::1");      // another /48
+    const auto y = ip("2001:db8:1:3::1");  // same /48, another /64
+    const auto z = ip("2001:db8:2:2::1");  // another /48
     EXPECT_NE(clientKey(x, 64), clientKey(y, 64));
     EXPECT_EQ(clientKey(x, 48), clientKey(y, 48));
     EXPECT_NE(clientKey(x, 48), clientKey(z, 48));
@@ -199,7 +200,8 @@ TEST(ClientKey, isNeverZeroAndSpreads) {
     std::set<uint64_t> keys;
     for (int a = 0; a < 256; ++a) {
         for (int b = 0; b < 40; ++b) {
-            const auto v4 = clientKey(ip("10.0." + std::to_string(b) + "." + std::to_string(a)), 64);
+            const auto v4 =
+                clientKey(ip("10.0." + std::to_string(b) + "." + std::to_string(a)), 64);
             ASSERT_NE(v4, 0u);
             keys.insert(v4);
         }

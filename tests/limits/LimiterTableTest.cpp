@@ -1,5 +1,3 @@
-#include "limits/LimiterTable.h"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -9,6 +7,7 @@
 #include <vector>
 
 #include "limits/KeyHash.h"
+#include "limits/LimiterTable.h"
 
 namespace rampart::limits {
 namespace {
@@ -82,7 +81,8 @@ TEST(LimiterTable, idleKeysAreReusedWithoutEviction) {
     // Key i arrives when every earlier key's TAT has passed: the table is always full of idle
     // slots, and reusing them loses nothing.
     for (uint64_t i = 0; i < 100'000; ++i) {
-        ASSERT_TRUE(table.take(keyOf(i), kStart + static_cast<int64_t>(i) * p.emissionNs, p).allowed);
+        ASSERT_TRUE(
+            table.take(keyOf(i), kStart + static_cast<int64_t>(i) * p.emissionNs, p).allowed);
     }
     const auto stats = table.stats();
     EXPECT_EQ(stats.evictions, 0u);
@@ -128,9 +128,10 @@ TEST(LimiterTable, clearForgetsEveryKey) {
 TEST(LimiterTable, oneMillionKeysFitIn128MB) {
     LimiterTable table(1'000'000);
     const auto stats = table.stats();
-    std::printf("LimiterTable(1'000'000): capacity %zu keys, %zu bytes (%.1f MiB, %.1f bytes/key)\n",
-                stats.capacity, stats.memoryBytes, stats.memoryBytes / 1048576.0,
-                static_cast<double>(stats.memoryBytes) / static_cast<double>(stats.capacity));
+    std::printf(
+        "LimiterTable(1'000'000): capacity %zu keys, %zu bytes (%.1f MiB, %.1f bytes/key)\n",
+        stats.capacity, stats.memoryBytes, stats.memoryBytes / 1048576.0,
+        static_cast<double>(stats.memoryBytes) / static_cast<double>(stats.capacity));
     EXPECT_GE(stats.capacity, 1'000'000u);
     EXPECT_LE(stats.memoryBytes, 128u * 1024 * 1024);
 }
@@ -163,7 +164,8 @@ TEST(LimiterTable, concurrentTakesOnSharedKeysAreExact) {
     for (auto& thread : threads) thread.join();
     const double seconds = static_cast<double>(kSteps * step) / kSecond;
     for (int k = 0; k < kKeys; ++k) {
-        EXPECT_EQ(admittedPerKey[k].load(), static_cast<int>(burst + rate * seconds)) << "key " << k;
+        EXPECT_EQ(admittedPerKey[k].load(), static_cast<int>(burst + rate * seconds))
+            << "key " << k;
     }
 }
 
@@ -175,11 +177,13 @@ TEST(GlobalLimiter, admitsBurstPlusRateTimesTimeUnderSteadyOverload) {
         const int64_t offered = std::llround(offeredPerSecond * 10);
         int64_t admittedCount = 0;
         for (int64_t i = 0; i <= offered; ++i) {
-            const int64_t at = kStart + std::llround(static_cast<double>(i) * kSecond / offeredPerSecond);
+            const int64_t at =
+                kStart + std::llround(static_cast<double>(i) * kSecond / offeredPerSecond);
             admittedCount += global.take(at, p).allowed ? 1 : 0;
         }
         const double expected = burst + rate * 10;
-        EXPECT_NEAR(static_cast<double>(admittedCount), expected, expected * 0.01) << "rate " << rate;
+        EXPECT_NEAR(static_cast<double>(admittedCount), expected, expected * 0.01)
+            << "rate " << rate;
     }
 }
 

@@ -1,7 +1,5 @@
 // The limits as the check applies them: through CheckEngine, with a real key set, injected
 // clocks and the order blocklist → allowlist → per-IP → token → per-subject → global.
-#include "limits/RateLimiter.h"
-
 #include <gtest/gtest.h>
 
 #include <array>
@@ -12,6 +10,7 @@
 #include "engine/CheckEngine.h"
 #include "jwt/JwksParser.h"
 #include "jwt/SigningKey.h"
+#include "limits/RateLimiter.h"
 
 namespace rampart {
 namespace {
@@ -24,7 +23,7 @@ using limits::LimitKind;
 using limits::LimitRule;
 using limits::LimitSet;
 
-constexpr int64_t kNow = 1'700'000'000;          // wall clock, seconds
+constexpr int64_t kNow = 1'700'000'000;              // wall clock, seconds
 constexpr int64_t kMonotonicStart = 42'000'000'000;  // steady clock, ns
 constexpr int64_t kMs = 1'000'000;
 
@@ -51,7 +50,8 @@ protected:
     static const SigningKey& signer() {
         static const SigningKey key = [] {
             auto generated = SigningKey::generate(Algorithm::ES256, "limits");
-            if (!generated.ok()) throw std::runtime_error(std::string(generated.status().message()));
+            if (!generated.ok())
+                throw std::runtime_error(std::string(generated.status().message()));
             return std::move(*generated);
         }();
         return key;
@@ -67,13 +67,14 @@ protected:
         CheckEngineOptions options;
         options.maxLimiterKeys = 10'000;
         options.limits = std::move(limits);
-        return CheckEngine(std::move(options), keys, [this] { return wallNow.load(); },
-                           [this] { return monotonicNow.load(); });
+        return CheckEngine(
+            std::move(options), keys, [this] { return wallNow.load(); },
+            [this] { return monotonicNow.load(); });
     }
 
     static std::string tokenFor(std::string_view subject) {
-        return signer().mint("{\"sub\":\"" + std::string(subject) + "\",\"exp\":" +
-                             std::to_string(kNow + 3600) + "}");
+        return signer().mint("{\"sub\":\"" + std::string(subject) +
+                             "\",\"exp\":" + std::to_string(kNow + 3600) + "}");
     }
 
     CheckResult check(CheckEngine& engine, const std::string& token, std::string_view ip) {
@@ -125,7 +126,8 @@ TEST_F(RateLimiterTest, allowlistedIpIsNeverRateLimitedButStillNeedsAValidToken)
     }
     EXPECT_VERDICT(check(engine, garbage, "10.1.2.3"), Verdict::InvalidToken);
     EXPECT_VERDICT(check(engine, tokenFor("mallory") + "x", "10.1.2.3"), Verdict::InvalidToken);
-    // Everyone else is limited as usual, and the allowlisted traffic did not use up the global limit.
+    // Everyone else is limited as usual, and the allowlisted traffic did not use up the global
+    // limit.
     EXPECT_VERDICT(check(engine, alice, "192.0.2.1"), Verdict::Allow);
     EXPECT_VERDICT(check(engine, bob, "192.0.2.1"), Verdict::RateLimitedIp);
 }
@@ -135,7 +137,8 @@ TEST_F(RateLimiterTest, tokenSprayingIpIsLimitedByItsIp) {
     limits.perIp = {1, 5, false};
     auto engine = makeEngine(limits);
     for (int i = 0; i < 5; ++i) {
-        EXPECT_VERDICT(check(engine, garbage + std::to_string(i), "192.0.2.7"), Verdict::InvalidToken);
+        EXPECT_VERDICT(check(engine, garbage + std::to_string(i), "192.0.2.7"),
+                       Verdict::InvalidToken);
     }
     const auto sprayed = check(engine, garbage, "192.0.2.7");
     EXPECT_VERDICT(sprayed, Verdict::RateLimitedIp);
@@ -179,7 +182,8 @@ TEST_F(RateLimiterTest, globalLimitCoversEveryoneTogether) {
     auto engine = makeEngine(limits);
     const std::string tokens[] = {alice, bob, tokenFor("carol"), tokenFor("dave")};
     for (int i = 0; i < 4; ++i) {
-        EXPECT_VERDICT(check(engine, tokens[i], "192.0.2." + std::to_string(i + 1)), Verdict::Allow);
+        EXPECT_VERDICT(check(engine, tokens[i], "192.0.2." + std::to_string(i + 1)),
+                       Verdict::Allow);
     }
     const auto limited = check(engine, tokenFor("erin"), "198.51.100.1");
     EXPECT_VERDICT(limited, Verdict::RateLimitedGlobal);
@@ -227,7 +231,8 @@ TEST_F(RateLimiterTest, shadowModeDeniesNothingAndCountsEachLimit) {
         if (c.kind == LimitKind::Global) limits.global = shadow;
         auto engine = makeEngine(limits);
         for (int i = 0; i < 10; ++i) {
-            const auto ip = c.sameIp ? std::string("192.0.2.1") : "192.0.2." + std::to_string(i + 1);
+            const auto ip =
+                c.sameIp ? std::string("192.0.2.1") : "192.0.2." + std::to_string(i + 1);
             const auto token = c.sameSubject ? alice : tokenFor("user" + std::to_string(i));
             ASSERT_EQ(check(engine, token, ip).verdict, Verdict::Allow)
                 << "kind " << static_cast<int>(c.kind) << ", request " << i;
@@ -247,7 +252,8 @@ TEST_F(RateLimiterTest, everyShadowLimitCountsWhenSeveralWouldDenyTheSameRequest
     limits.perSubject = {1, 4, true};
     limits.global = {1, 5, true};
     auto engine = makeEngine(limits);
-    for (int i = 0; i < 10; ++i) ASSERT_EQ(check(engine, alice, "192.0.2.1").verdict, Verdict::Allow);
+    for (int i = 0; i < 10; ++i)
+        ASSERT_EQ(check(engine, alice, "192.0.2.1").verdict, Verdict::Allow);
     const auto totals = engine.metrics().totals();
     EXPECT_EQ(totals.shadowDenials[static_cast<int>(LimitKind::Ip)], 7u);
     EXPECT_EQ(totals.shadowDenials[static_cast<int>(LimitKind::Subject)], 6u);
@@ -277,7 +283,8 @@ TEST_F(RateLimiterTest, shadowLimitIsCountedBesideAnEnforcedOne) {
 TEST_F(RateLimiterTest, publishedLimitsTakeEffectOnTheNextCheck) {
     auto engine = makeEngine({});
     EXPECT_EQ(engine.limiter().current().value->revision, 1u);
-    for (int i = 0; i < 20; ++i) ASSERT_EQ(check(engine, alice, "192.0.2.1").verdict, Verdict::Allow);
+    for (int i = 0; i < 20; ++i)
+        ASSERT_EQ(check(engine, alice, "192.0.2.1").verdict, Verdict::Allow);
 
     LimitSet tighter;
     tighter.perIp = {1, 2, false};

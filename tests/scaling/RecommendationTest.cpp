@@ -10,11 +10,12 @@
 namespace rampart::scaling {
 namespace {
 
+// observed %, target %, current, min, max → expected (doubles first: no padding).
 struct Case {
     const char* what;
-    uint32_t current;
     double observed;
     double target;
+    uint32_t current;
     uint32_t min;
     uint32_t max;
     uint32_t expected;
@@ -22,23 +23,23 @@ struct Case {
 
 TEST(Recommendation, followsTheHpaRule) {
     const Case cases[] = {
-        {"scale up: ceil(3 × 90/60) = ceil(4.5)", 3, 90, 60, 1, 10, 5},
-        {"scale down: ceil(4 × 20/60) = ceil(1.33)", 4, 20, 60, 1, 10, 2},
-        {"within tolerance above", 3, 65, 60, 1, 10, 3},
-        {"within tolerance below", 3, 55, 60, 1, 10, 3},
-        {"exactly 10 % above is still within", 3, 66, 60, 1, 10, 3},
-        {"exactly 10 % below is still within", 3, 54, 60, 1, 10, 3},
-        {"just past the tolerance", 3, 67, 60, 1, 10, 4},
-        {"exact integral result is not rounded up: 21 × 90/70 = 27", 21, 90, 70, 1, 64, 27},
-        {"doubling", 8, 140, 70, 1, 64, 16},
-        {"idle scales to the minimum", 6, 0, 70, 2, 10, 2},
-        {"clamped to max", 10, 600, 60, 1, 20, 20},
-        {"clamped to min", 4, 1, 60, 2, 10, 2},
-        {"zero current computes as one", 0, 120, 60, 0, 10, 2},
-        {"zero current, low load, rounds up to one", 0, 30, 60, 0, 10, 1},
-        {"zero current within tolerance stays at the minimum", 0, 60, 60, 1, 10, 1},
-        {"current above max is brought down even within tolerance", 30, 60, 60, 1, 20, 20},
-        {"current below min is brought up even within tolerance", 1, 60, 60, 3, 20, 3},
+        {"scale up: ceil(3 × 90/60) = ceil(4.5)", 90, 60, 3, 1, 10, 5},
+        {"scale down: ceil(4 × 20/60) = ceil(1.33)", 20, 60, 4, 1, 10, 2},
+        {"within tolerance above", 65, 60, 3, 1, 10, 3},
+        {"within tolerance below", 55, 60, 3, 1, 10, 3},
+        {"exactly 10 % above is still within", 66, 60, 3, 1, 10, 3},
+        {"exactly 10 % below is still within", 54, 60, 3, 1, 10, 3},
+        {"just past the tolerance", 67, 60, 3, 1, 10, 4},
+        {"exact integral result is not rounded up: 21 × 90/70 = 27", 90, 70, 21, 1, 64, 27},
+        {"doubling", 140, 70, 8, 1, 64, 16},
+        {"idle scales to the minimum", 0, 70, 6, 2, 10, 2},
+        {"clamped to max", 600, 60, 10, 1, 20, 20},
+        {"clamped to min", 1, 60, 4, 2, 10, 2},
+        {"zero current computes as one", 120, 60, 0, 0, 10, 2},
+        {"zero current, low load, rounds up to one", 30, 60, 0, 0, 10, 1},
+        {"zero current within tolerance stays at the minimum", 60, 60, 0, 1, 10, 1},
+        {"current above max is brought down even within tolerance", 60, 60, 30, 1, 20, 20},
+        {"current below min is brought up even within tolerance", 60, 60, 1, 3, 20, 3},
     };
     for (const auto& c : cases) {
         EXPECT_EQ(recommendReplicas(c.current, c.observed, c.target, c.min, c.max), c.expected)

@@ -61,6 +61,8 @@ bool AgentProcess::start(std::chrono::milliseconds timeout) {
     port_ = std::stoi(match[1]);
     static const std::regex httpPortPattern("\"http_port\":([0-9]+)");
     if (std::regex_search(content, match, httpPortPattern)) httpPort_ = std::stoi(match[1]);
+    static const std::regex controlPortPattern("\"control_port\":([0-9]+)");
+    if (std::regex_search(content, match, controlPortPattern)) controlPort_ = std::stoi(match[1]);
     return true;
 }
 

@@ -28,6 +28,8 @@ public:
     bool start(std::chrono::milliseconds timeout = std::chrono::seconds(20));
     int port() const { return port_; }          // gRPC
     int httpPort() const { return httpPort_; }  // 0 when the config has no http.listen
+    int controlPort() const { return controlPort_; }  // 0 when the config has no control.listen
+    std::string controlAddress() const { return "127.0.0.1:" + std::to_string(controlPort_); }
     std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
     pid_t pid() const { return pid_; }
 
@@ -49,6 +51,7 @@ private:
     int exitStatus_ = 0;
     int port_ = 0;
     int httpPort_ = 0;
+    int controlPort_ = 0;
 };
 
 // Runs the agent binary with arguments to completion (for --check-config); returns the exit
