@@ -5,6 +5,6 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-"$root/scripts/install-deps.sh" </dev/null
+"$root/scripts/install-deps.sh" --console </dev/null
 "$root/scripts/build.sh" release
 exec "$root/scripts/demo-agent.sh" "$root/build/release"

@@ -51,8 +51,16 @@ PACKAGES=(
     wrk
 )
 
-# Qt 6 packages for rampart-console; filled in when the console lands.
-CONSOLE_PACKAGES=()
+# Qt 6 for rampart-console, and Xvfb to show it on a machine without a display.
+CONSOLE_PACKAGES=(
+    qt6-base-dev
+    qt6-charts-dev
+    qt6-svg-dev
+    libgl-dev
+    fonts-dejavu-core
+    xvfb
+    xauth
+)
 
 usage() {
     echo "usage: $0 [--console]" >&2

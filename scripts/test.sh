@@ -7,7 +7,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-"$root/scripts/install-deps.sh" </dev/null
+"$root/scripts/install-deps.sh" --console </dev/null
 
 # GUI tests draw on Qt's offscreen platform; there is no display here.
 export QT_QPA_PLATFORM=offscreen
