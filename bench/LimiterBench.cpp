@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,7 +21,7 @@ using rampart::limits::LimitSet;
 using rampart::limits::RateLimiter;
 
 constexpr size_t kTableKeys = 1'000'000;
-constexpr size_t kLiveKeys = 100'000;  // a power of ten, not of two: indices wrap unevenly
+constexpr size_t kLiveKeys = 100'000;  // keys in use: a tenth of the table
 constexpr int64_t kStepNs = 100;       // the injected clock advances this much per decision
 
 // Where the injected clock stands between runs. Each thread advances its own copy; the next run
@@ -96,9 +95,8 @@ BENCHMARK(BM_LimiterTableTake)->Threads(1)->Threads(2)->UseRealTime();
 // The control for the figure above: the same work with a table per thread, nothing shared. What
 // two threads lose here is the machine's (cores, caches, other load), not the table's.
 void BM_LimiterTableTakePrivateTable(benchmark::State& state) {
-    static std::unique_ptr<LimiterTable> tables[2] = {std::make_unique<LimiterTable>(kTableKeys),
-                                                      std::make_unique<LimiterTable>(kTableKeys)};
-    auto& table = *tables[state.thread_index() % 2];
+    static LimiterTable first(kTableKeys), second(kTableKeys);
+    auto& table = state.thread_index() % 2 == 0 ? first : second;
     const auto& keys = liveKeys();
     const auto params = typicalParams();
     size_t i = 0;
@@ -124,16 +122,17 @@ BENCHMARK(BM_GlobalLimiterTake)->Threads(1)->Threads(2)->UseRealTime();
 // The per-request client stage as the engine runs it: parse the address text, check the block and
 // allow lists, take from the per-IP table.
 void BM_AdmitClientFromText(benchmark::State& state) {
-    static RateLimiter* limiter = [] {
-        auto* made = new RateLimiter(kTableKeys);
+    static RateLimiter limiter(kTableKeys);
+    static const bool published = [] {
         LimitSet limits;
         limits.perIp = {100, 200, false};
         limits.blocklist =
             rampart::limits::CidrList({*rampart::limits::Cidr::parse("198.51.100.0/24")});
         limits.allowlist = rampart::limits::CidrList({*rampart::limits::Cidr::parse("10.0.0.0/8")});
-        made->publish(limits);
-        return made;
+        limiter.publish(limits);
+        return true;
     }();
+    benchmark::DoNotOptimize(published);
     static const std::vector<std::string> addresses = [] {
         std::vector<std::string> a(kLiveKeys);
         for (size_t i = 0; i < a.size(); ++i) {
@@ -145,11 +144,11 @@ void BM_AdmitClientFromText(benchmark::State& state) {
     size_t i = static_cast<size_t>(state.thread_index()) * (kLiveKeys / 7);
     InjectedClock clock;
     for (auto _ : state) {
-        const auto& limits = *limiter->current().value;
+        const auto& limits = *limiter.current().value;
         const auto ip = IpAddress::parse(addresses[i]);
         bool allowlisted = false;
         benchmark::DoNotOptimize(
-            limiter->admitClient(limits, ip ? &*ip : nullptr, allowlisted, clock.next()));
+            limiter.admitClient(limits, ip ? &*ip : nullptr, allowlisted, clock.next()));
         i = nextIndex(i);
     }
     reportPerThread(state);

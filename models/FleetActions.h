@@ -3,7 +3,7 @@
 #include <QObject>
 #include <QString>
 
-#include "rpc/client/FleetTypes.h"
+#include "models/FleetMetaTypes.h"
 
 namespace rampart::console {
 
@@ -32,9 +32,3 @@ signals:
 };
 
 }  // namespace rampart::console
-
-Q_DECLARE_METATYPE(rampart::fleet::Snapshot)
-Q_DECLARE_METATYPE(rampart::fleet::Limits)
-Q_DECLARE_METATYPE(rampart::fleet::NodeInfo)
-Q_DECLARE_METATYPE(rampart::fleet::ActionResult)
-Q_DECLARE_METATYPE(rampart::fleet::ConnectionState)

@@ -7,4 +7,4 @@ cd "$root"
 
 "$root/scripts/install-deps.sh" --console </dev/null
 "$root/scripts/build.sh" release
-exec "$root/scripts/demo-agent.sh" "$root/build/release"
+exec "$root/scripts/demo-fleet.sh" "$root/build/release"

@@ -1,5 +1,3 @@
-#include "control/ControlPlane.h"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -7,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "control/ControlPlane.h"
 #include "control/SnapshotBuilder.h"
 #include "engine/CheckEngine.h"
 #include "jwt/JwksParser.h"
@@ -68,7 +67,8 @@ protected:
     }
 
     std::string token(const std::string& subject, const std::string& jti = {}) const {
-        std::string claims = "{\"sub\":\"" + subject + "\",\"exp\":" + std::to_string(kStart + 86'400);
+        std::string claims =
+            "{\"sub\":\"" + subject + "\",\"exp\":" + std::to_string(kStart + 86'400);
         if (!jti.empty()) claims += ",\"jti\":\"" + jti + "\"";
         return signingKey().mint(claims + "}");
     }
@@ -122,8 +122,7 @@ TEST_F(ControlPlaneTest, staleExpectedRevisionFailsNamingBothRevisions) {
     auto stale = control->updateLimits(kOperator, perIpLimit(99, 99), base, "");
     ASSERT_FALSE(stale.ok());
     EXPECT_EQ(stale.status().code(), absl::StatusCode::kFailedPrecondition);
-    EXPECT_NE(stale.status().message().find("revision " + std::to_string(base)),
-              std::string::npos)
+    EXPECT_NE(stale.status().message().find("revision " + std::to_string(base)), std::string::npos)
         << stale.status();
     EXPECT_NE(stale.status().message().find("revision " + std::to_string(base + 1)),
               std::string::npos)
@@ -321,9 +320,11 @@ TEST_F(ControlPlaneTest, auditEntriesCarryActorRoleActionBeforeAndAfter) {
     const uint64_t base = control->limits().revision;
     ASSERT_TRUE(control->updateLimits(kOperator, perIpLimit(7, 8), base, "launch day").ok());
     ASSERT_TRUE(
-        control->block({"ops-bob", Role::Operator}, BlockTarget::Client, "203.0.113.5", 60, "scraper")
+        control
+            ->block({"ops-bob", Role::Operator}, BlockTarget::Client, "203.0.113.5", 60, "scraper")
             .ok());
-    ASSERT_TRUE(control->unblock(kOperator, BlockTarget::Client, "203.0.113.5", "false alarm").ok());
+    ASSERT_TRUE(
+        control->unblock(kOperator, BlockTarget::Client, "203.0.113.5", "false alarm").ok());
     ASSERT_TRUE(control->revoke(kOperator, "eve", "", 60, "").ok());
 
     const auto entries = auditEntries();

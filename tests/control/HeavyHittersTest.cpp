@@ -1,5 +1,3 @@
-#include "control/HeavyHitters.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "control/HeavyHitters.h"
+
 // Counts heap allocations made by the thread that asks, so a test can show that recording keys
 // allocates nothing: the sketch's memory is fixed when it is built.
 namespace {
@@ -23,13 +23,14 @@ std::atomic<size_t> gAllocations{0};
 thread_local bool gCountAllocations = false;
 }  // namespace
 
-void* operator new(std::size_t size) {
+// Out of line: inlined into callers, GCC mistakes the malloc/free pairing for a mismatch.
+[[gnu::noinline]] void* operator new(std::size_t size) {
     if (gCountAllocations) gAllocations.fetch_add(1, std::memory_order_relaxed);
     if (void* p = std::malloc(size ? size : 1)) return p;
     throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace rampart::control {
 namespace {
@@ -103,7 +104,9 @@ TEST(HeavyHittersTest, selectsTheSecondsOfTheWindow) {
     for (int i = 0; i < 3; ++i) sketch.record("mid", kSecond + 4);
     for (int i = 0; i < 2; ++i) sketch.record("new", kSecond + 5);
 
-    const auto window = [&](int seconds, int64_t now) { return asMap(sketch.top(10, seconds, now)); };
+    const auto window = [&](int seconds, int64_t now) {
+        return asMap(sketch.top(10, seconds, now));
+    };
     using Counts = std::map<std::string, uint64_t>;
     EXPECT_EQ(window(1, kSecond + 5), (Counts{{"new", 2}}));
     EXPECT_EQ(window(2, kSecond + 5), (Counts{{"mid", 3}, {"new", 2}}));

@@ -1,5 +1,3 @@
-#include "control/StateFile.h"
-
 #include <gtest/gtest.h>
 #include <linux/capability.h>
 #include <sys/stat.h>
@@ -10,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "control/StateFile.h"
 #include "support/TempDir.h"
 
 namespace rampart::control {
@@ -24,14 +23,16 @@ ControlState sampleState(uint64_t revision) {
     state.limits.perSubject = {5.5, 11, true};
     state.limits.global = {0, 0, false};
     state.limits.ipv6PrefixBits = 56;
-    state.limits.blocklist = limits::CidrList({*limits::Cidr::parse("203.0.113.0/24"),
-                                               *limits::Cidr::parse("2001:db8::/32")});
+    state.limits.blocklist = limits::CidrList(
+        {*limits::Cidr::parse("203.0.113.0/24"), *limits::Cidr::parse("2001:db8::/32")});
     state.limits.allowlist = limits::CidrList({*limits::Cidr::parse("10.0.0.1")});
     state.limits.revision = revision;
     state.blocks.push_back({BlockTarget::Client, "198.51.100.0/24", 1'700'000'600,
                             "scraper \"quoted\" \\ é", "operator", 1'700'000'000});
-    state.blocks.push_back({BlockTarget::Subject, "mallory", 1'700'000'900, "", "ops", 1'700'000'100});
-    state.revocations.push_back({"eve", "", 1'700'003'600, "stolen laptop", "operator", 1'700'000'000});
+    state.blocks.push_back(
+        {BlockTarget::Subject, "mallory", 1'700'000'900, "", "ops", 1'700'000'100});
+    state.revocations.push_back(
+        {"eve", "", 1'700'003'600, "stolen laptop", "operator", 1'700'000'000});
     state.revocations.push_back({"", "jti-123", 1'700'007'200, "", "operator", 1'700'000'001});
     state.scaleDesired = 3;
     return state;
@@ -192,8 +193,8 @@ TEST(StateFileTest, failedWriteToUnwritableDirectoryKeepsTheOldFile) {
     ASSERT_TRUE(saveState(path, old).ok());
     const std::string oldText = readFile(path);
 
-    std::filesystem::permissions(stateDir, std::filesystem::perms::owner_read |
-                                               std::filesystem::perms::owner_exec);
+    std::filesystem::permissions(
+        stateDir, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
     absl::Status failed;
     const auto attempt = [&] { failed = saveState(path, sampleState(8)); };
     if (::geteuid() == 0) {

@@ -8,8 +8,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <string>
+#include <string_view>
 
 #include "AgentTestBed.h"
 #include "absl/strings/ascii.h"

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "AgentTestBed.h"
 #include "absl/strings/str_replace.h"

@@ -119,21 +119,18 @@ public:
         if (reply.status != 200) return {};
         rapidjson::Document doc;
         doc.Parse(reply.body.c_str());
-        if (doc.HasParseError() || !doc.IsObject()) return {};
-        const auto data = doc.FindMember("data");
-        if (data == doc.MemberEnd() || !data->value.IsObject()) return {};
-        const auto result = data->value.FindMember("result");
-        if (result == data->value.MemberEnd() || !result->value.IsArray() ||
-            result->value.Size() != 1 || !result->value[0].IsObject()) {
+        if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("data")) return {};
+        const auto& data = doc["data"];
+        if (!data.IsObject() || !data.HasMember("result")) return {};
+        const auto& result = data["result"];
+        if (!result.IsArray() || result.Size() != 1 || !result[0].IsObject() ||
+            !result[0].HasMember("value")) {
             return {};
         }
         // A vector sample: {"metric": {...}, "value": [<time>, "<value>"]}.
-        const auto value = result->value[0].FindMember("value");
-        if (value == result->value[0].MemberEnd() || !value->value.IsArray() ||
-            value->value.Size() != 2 || !value->value[1].IsString()) {
-            return {};
-        }
-        return value->value[1].GetString();
+        const auto& value = result[0]["value"];
+        if (!value.IsArray() || value.Size() != 2 || !value[1].IsString()) return {};
+        return value[1].GetString();
     }
 
     std::string log() const { return readFile(dir_.file("prometheus.log")); }

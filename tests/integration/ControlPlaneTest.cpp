@@ -1,0 +1,601 @@
+// The control plane of a real rampart-agent process, over real mutual TLS, with certificates
+// made by scripts/make-dev-certs.sh, and its effect on the data plane.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <thread>
+
+#include "AgentTestBed.h"
+#include "rampart/v1/control.grpc.pb.h"
+#include "rpc/client/ControlChannel.h"
+
+namespace rampart::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+bool makeDevCerts(const std::filesystem::path& dir) {
+    const std::string command =
+        "'" RAMPART_SOURCE_DIR "/scripts/make-dev-certs.sh' '" + dir.string() + "' >/dev/null 2>&1";
+    return std::system(command.c_str()) == 0;
+}
+
+std::string controlYaml(double callRate, double callBurst) {
+    return "control:\n"
+           "  listen: 127.0.0.1:0\n"
+           "  cert_file: certs/node.crt\n"
+           "  key_file: certs/node.key\n"
+           "  client_ca_file: certs/ca.crt\n"
+           "  operators: [operator]\n"
+           "  viewers: [viewer]\n"
+           "  state_dir: state\n"
+           "  call_rate: {rate: " +
+           std::to_string(callRate) + ", burst: " + std::to_string(callBurst) + "}\n";
+}
+
+// Runs one unary call with a deadline, as every caller should.
+template <typename Call>
+grpc::Status unary(Call call) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + seconds(5));
+    return call(context);
+}
+
+std::string codeName(const grpc::Status& status) {
+    static const char* kNames[] = {"OK",
+                                   "CANCELLED",
+                                   "UNKNOWN",
+                                   "INVALID_ARGUMENT",
+                                   "DEADLINE_EXCEEDED",
+                                   "NOT_FOUND",
+                                   "ALREADY_EXISTS",
+                                   "PERMISSION_DENIED",
+                                   "RESOURCE_EXHAUSTED",
+                                   "FAILED_PRECONDITION",
+                                   "ABORTED",
+                                   "OUT_OF_RANGE",
+                                   "UNIMPLEMENTED",
+                                   "INTERNAL",
+                                   "UNAVAILABLE",
+                                   "DATA_LOSS",
+                                   "UNAUTHENTICATED"};
+    const int code = status.error_code();
+    return std::string(code >= 0 && code <= 16 ? kNames[code] : "?") + " (" +
+           status.error_message() + ")";
+}
+
+#define EXPECT_CODE(status, code) EXPECT_EQ((status).error_code(), (code)) << codeName(status)
+#define ASSERT_OK(status) ASSERT_TRUE((status).ok()) << codeName(status)
+
+class ControlPlaneTest : public ::testing::Test {
+protected:
+    // Each test starts its own agent: the limits it changes must not leak into the next.
+    void startAgent(double callRate = 1000, double callBurst = 1000) {
+        bed = std::make_unique<AgentTestBed>(controlYaml(callRate, callBurst));
+        certs = bed->dir.file("certs");
+        ASSERT_TRUE(makeDevCerts(certs));
+        ASSERT_TRUE(bed->agent.start()) << bed->agent.log();
+        ASSERT_GT(bed->agent.controlPort(), 0) << bed->agent.log();
+        auth = bed->authStub();
+    }
+
+    std::unique_ptr<v1::Control::Stub> control(const std::string& role) const {
+        return controlWith({(certs / "ca.crt").string(), (certs / (role + ".crt")).string(),
+                            (certs / (role + ".key")).string()});
+    }
+
+    std::unique_ptr<v1::Control::Stub> controlWith(const rpc::TlsFiles& tls) const {
+        auto channel = rpc::makeControlChannel(bed->agent.controlAddress(), tls);
+        EXPECT_TRUE(channel.ok()) << channel.status();
+        return channel.ok() ? v1::Control::NewStub(*channel) : nullptr;
+    }
+
+    v1::CheckResponse check(const std::string& token, const std::string& clientIp) const {
+        v1::CheckRequest request;
+        request.set_token(token);
+        request.set_client_ip(clientIp);
+        v1::CheckResponse response;
+        const auto status =
+            unary([&](grpc::ClientContext& c) { return auth->Check(&c, request, &response); });
+        EXPECT_TRUE(status.ok()) << codeName(status);
+        return response;
+    }
+    v1::Verdict verdict(const std::string& token, const std::string& clientIp = "192.0.2.1") const {
+        return check(token, clientIp).verdict();
+    }
+    std::string tokenWithId(const std::string& subject, const std::string& jti) const {
+        const auto exp =
+            std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count() +
+            600;
+        return bed->keyA.mint("{\"sub\":\"" + subject + "\",\"jti\":\"" + jti +
+                              "\",\"exp\":" + std::to_string(exp) + "}");
+    }
+
+    v1::Limits getLimits(v1::Control::Stub& stub) const {
+        v1::Limits limits;
+        const auto status = unary([&](grpc::ClientContext& c) {
+            return stub.GetLimits(&c, v1::GetLimitsRequest(), &limits);
+        });
+        EXPECT_TRUE(status.ok()) << codeName(status);
+        return limits;
+    }
+
+    grpc::Status updateLimits(v1::Control::Stub& stub, v1::Limits limits, uint64_t expected,
+                              v1::Limits* out = nullptr) const {
+        v1::UpdateLimitsRequest request;
+        *request.mutable_limits() = std::move(limits);
+        request.set_expected_revision(expected);
+        request.set_reason("test");
+        v1::Limits ignored;
+        return unary([&](grpc::ClientContext& c) {
+            return stub.UpdateLimits(&c, request, out ? out : &ignored);
+        });
+    }
+
+    grpc::Status block(v1::Control::Stub& stub, v1::BlockKind kind, const std::string& value,
+                       uint32_t seconds) const {
+        v1::BlockRequest request;
+        request.set_kind(kind);
+        request.set_value(value);
+        request.set_duration_seconds(seconds);
+        request.set_reason("test");
+        v1::BlockEntry entry;
+        return unary([&](grpc::ClientContext& c) { return stub.Block(&c, request, &entry); });
+    }
+
+    grpc::Status revoke(v1::Control::Stub& stub, const std::string& subject, const std::string& jti,
+                        uint32_t seconds = 600) const {
+        v1::RevokeRequest request;
+        request.set_subject(subject);
+        request.set_jwt_id(jti);
+        request.set_duration_seconds(seconds);
+        v1::Revocation revocation;
+        return unary([&](grpc::ClientContext& c) { return stub.Revoke(&c, request, &revocation); });
+    }
+
+    v1::BlockList listBlocks(v1::Control::Stub& stub) const {
+        v1::BlockList list;
+        const auto status = unary([&](grpc::ClientContext& c) {
+            return stub.ListBlocks(&c, v1::ListBlocksRequest(), &list);
+        });
+        EXPECT_TRUE(status.ok()) << codeName(status);
+        return list;
+    }
+
+    std::unique_ptr<AgentTestBed> bed;
+    std::filesystem::path certs;
+    std::unique_ptr<v1::Auth::Stub> auth;
+};
+
+TEST_F(ControlPlaneTest, callWithoutClientCertificateIsUnauthenticated) {
+    startAgent();
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs = readFile(certs / "ca.crt");
+    auto stub = v1::Control::NewStub(
+        grpc::CreateChannel(bed->agent.controlAddress(), grpc::SslCredentials(tls)));
+    v1::NodeInfo node;
+    EXPECT_CODE(unary([&](grpc::ClientContext& c) {
+                    return stub->GetNode(&c, v1::GetNodeRequest(), &node);
+                }),
+                grpc::StatusCode::UNAUTHENTICATED);
+    v1::Limits limits;
+    EXPECT_CODE(unary([&](grpc::ClientContext& c) {
+                    return stub->GetLimits(&c, v1::GetLimitsRequest(), &limits);
+                }),
+                grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_CODE(block(*stub, v1::CLIENT, "203.0.113.1", 60), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(ControlPlaneTest, certificateFromAnotherCaIsRefused) {
+    startAgent();
+    const auto rogue = bed->dir.file("rogue");
+    ASSERT_TRUE(makeDevCerts(rogue));
+    // Trusts the node, but presents an "operator" certificate the node's client CA never signed.
+    auto stub = controlWith({(certs / "ca.crt").string(), (rogue / "operator.crt").string(),
+                             (rogue / "operator.key").string()});
+    v1::NodeInfo node;
+    const auto status = unary(
+        [&](grpc::ClientContext& c) { return stub->GetNode(&c, v1::GetNodeRequest(), &node); });
+    EXPECT_FALSE(status.ok());
+    EXPECT_TRUE(status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                status.error_code() == grpc::StatusCode::UNAUTHENTICATED)
+        << codeName(status);
+    EXPECT_CODE(block(*stub, v1::CLIENT, "203.0.113.1", 60), status.error_code());
+}
+
+TEST_F(ControlPlaneTest, viewerMayReadAndWatchButNotChange) {
+    startAgent();
+    auto viewer = control("viewer");
+    v1::NodeInfo node;
+    ASSERT_OK(unary(
+        [&](grpc::ClientContext& c) { return viewer->GetNode(&c, v1::GetNodeRequest(), &node); }));
+    EXPECT_EQ(node.node_id(), "test-node");
+    EXPECT_EQ(node.caller_identity(), "viewer");
+    EXPECT_EQ(node.caller_role(), "viewer");
+    EXPECT_EQ(node.control_address(), bed->agent.controlAddress());
+    ASSERT_EQ(node.key_set().keys_size(), 1);
+    EXPECT_EQ(node.key_set().keys(0).kid(), "key-a");
+
+    const auto limits = getLimits(*viewer);
+    EXPECT_EQ(listBlocks(*viewer).blocks_size(), 0);
+    v1::AuditLog audit;
+    ASSERT_OK(unary([&](grpc::ClientContext& c) {
+        return viewer->GetAudit(&c, v1::GetAuditRequest(), &audit);
+    }));
+    {
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + seconds(5));
+        v1::WatchRequest request;
+        request.set_interval_ms(100);
+        auto reader = viewer->Watch(&context, request);
+        v1::Snapshot snapshot;
+        ASSERT_TRUE(reader->Read(&snapshot)) << codeName(reader->Finish());
+        EXPECT_EQ(snapshot.sequence(), 1u);
+        context.TryCancel();
+        EXPECT_CODE(reader->Finish(), grpc::StatusCode::CANCELLED);
+    }
+
+    EXPECT_CODE(updateLimits(*viewer, limits, limits.revision()),
+                grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_CODE(block(*viewer, v1::CLIENT, "203.0.113.1", 60), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_CODE(block(*viewer, v1::SUBJECT, "mallory", 60), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_CODE(revoke(*viewer, "mallory", ""), grpc::StatusCode::PERMISSION_DENIED);
+    v1::UnblockRequest unblock;
+    unblock.set_kind(v1::CLIENT);
+    unblock.set_value("203.0.113.1");
+    v1::UnblockResponse unblocked;
+    EXPECT_CODE(
+        unary([&](grpc::ClientContext& c) { return viewer->Unblock(&c, unblock, &unblocked); }),
+        grpc::StatusCode::PERMISSION_DENIED);
+    v1::ScaleRequest scale;
+    scale.set_replicas(2);
+    v1::ScaleStatus scaled;
+    EXPECT_CODE(unary([&](grpc::ClientContext& c) { return viewer->Scale(&c, scale, &scaled); }),
+                grpc::StatusCode::PERMISSION_DENIED);
+
+    // Nothing changed.
+    EXPECT_EQ(getLimits(*viewer).revision(), limits.revision());
+    EXPECT_EQ(listBlocks(*viewer).blocks_size(), 0);
+    EXPECT_EQ(verdict(bed->validToken(bed->keyA, "mallory"), "203.0.113.1"), v1::ALLOW);
+}
+
+TEST_F(ControlPlaneTest, staleRevisionIsFailedPrecondition) {
+    startAgent();
+    auto op = control("operator");
+    const auto read = getLimits(*op);
+    auto changed = read;
+    changed.mutable_per_ip()->set_rate(50);
+    changed.mutable_per_ip()->set_burst(50);
+    v1::Limits updated;
+    ASSERT_OK(updateLimits(*op, changed, read.revision(), &updated));
+    EXPECT_EQ(updated.revision(), read.revision() + 1);
+
+    // A second operator still holding the first read.
+    auto theirs = read;
+    theirs.mutable_per_ip()->set_rate(1);
+    theirs.mutable_per_ip()->set_burst(1);
+    const auto stale = updateLimits(*op, theirs, read.revision());
+    EXPECT_CODE(stale, grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_NE(stale.error_message().find(std::to_string(read.revision() + 1)), std::string::npos)
+        << stale.error_message();
+    const auto now = getLimits(*op);
+    EXPECT_EQ(now.revision(), read.revision() + 1);
+    EXPECT_EQ(now.per_ip().rate(), 50);
+}
+
+TEST_F(ControlPlaneTest, updatedLimitIsEnforcedOnTheNextCheck) {
+    startAgent();
+    const auto token = bed->validToken(bed->keyA, "alice");
+    for (int i = 0; i < 5; ++i) ASSERT_EQ(verdict(token, "198.51.100.10"), v1::ALLOW);
+
+    auto op = control("operator");
+    auto limits = getLimits(*op);
+    limits.mutable_per_ip()->set_rate(0.001);  // no refill within the test
+    limits.mutable_per_ip()->set_burst(2);
+    ASSERT_OK(updateLimits(*op, limits, limits.revision()));
+
+    EXPECT_EQ(verdict(token, "198.51.100.11"), v1::ALLOW);
+    EXPECT_EQ(verdict(token, "198.51.100.11"), v1::ALLOW);
+    const auto denied = check(token, "198.51.100.11");
+    EXPECT_EQ(denied.verdict(), v1::RATE_LIMITED_IP);
+    EXPECT_GT(denied.retry_after_ms(), 0u);
+    // Per IP: another client still has its burst.
+    EXPECT_EQ(verdict(token, "198.51.100.12"), v1::ALLOW);
+
+    // And turned off again, also without a restart.
+    limits = getLimits(*op);
+    limits.mutable_per_ip()->set_rate(0);
+    ASSERT_OK(updateLimits(*op, limits, limits.revision()));
+    EXPECT_EQ(verdict(token, "198.51.100.11"), v1::ALLOW);
+}
+
+TEST_F(ControlPlaneTest, blockRefusesTheClientUntilItExpires) {
+    startAgent();
+    auto op = control("operator");
+    const auto token = bed->validToken(bed->keyA, "alice");
+    ASSERT_OK(block(*op, v1::CLIENT, "198.51.100.20", 2));
+    const auto blocked = check(token, "198.51.100.20");
+    EXPECT_EQ(blocked.verdict(), v1::BLOCKED);
+    EXPECT_EQ(blocked.detail(), "client address is blocked");
+    EXPECT_EQ(verdict(token, "198.51.100.21"), v1::ALLOW);
+    ASSERT_EQ(listBlocks(*op).blocks_size(), 1);
+
+    EXPECT_TRUE(
+        eventually([&] { return verdict(token, "198.51.100.20") == v1::ALLOW; }, seconds(10)));
+    // The sweep drops it from the list too, and says so in the audit log.
+    EXPECT_TRUE(eventually([&] { return listBlocks(*op).blocks_size() == 0; }, seconds(10)));
+    v1::AuditLog audit;
+    ASSERT_OK(unary(
+        [&](grpc::ClientContext& c) { return op->GetAudit(&c, v1::GetAuditRequest(), &audit); }));
+    ASSERT_EQ(audit.entries_size(), 2);
+    EXPECT_EQ(audit.entries(1).action(), "expire");
+    EXPECT_NE(audit.entries(1).before_json().find("198.51.100.20/32"), std::string::npos);
+}
+
+TEST_F(ControlPlaneTest, revokeRefusesTheSubjectOrTheOneToken) {
+    startAgent();
+    auto op = control("operator");
+    const auto mallory = bed->validToken(bed->keyA, "mallory");
+    EXPECT_EQ(verdict(mallory), v1::ALLOW);
+    ASSERT_OK(revoke(*op, "mallory", ""));
+    const auto refused = check(mallory, "192.0.2.1");
+    EXPECT_EQ(refused.verdict(), v1::REVOKED);
+    EXPECT_EQ(refused.claims().subject(), "mallory");
+    EXPECT_EQ(verdict(bed->validToken(bed->keyA, "alice")), v1::ALLOW);
+
+    ASSERT_OK(revoke(*op, "", "leaked-1"));
+    EXPECT_EQ(verdict(tokenWithId("bob", "leaked-1")), v1::REVOKED);
+    EXPECT_EQ(verdict(tokenWithId("bob", "fine-2")), v1::ALLOW);
+
+    v1::RevocationList list;
+    ASSERT_OK(unary([&](grpc::ClientContext& c) {
+        return op->ListRevocations(&c, v1::ListRevocationsRequest(), &list);
+    }));
+    ASSERT_EQ(list.revocations_size(), 2);
+    EXPECT_EQ(list.revocations(0).created_by(), "operator");
+    EXPECT_CODE(revoke(*op, "", ""), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(ControlPlaneTest, stateSurvivesARestart) {
+    startAgent();
+    auto op = control("operator");
+    auto limits = getLimits(*op);
+    limits.mutable_per_ip()->set_rate(0.001);
+    limits.mutable_per_ip()->set_burst(1);
+    v1::Limits updated;
+    ASSERT_OK(updateLimits(*op, limits, limits.revision(), &updated));
+    ASSERT_OK(block(*op, v1::SUBJECT, "mallory", 600));
+    ASSERT_OK(block(*op, v1::CLIENT, "203.0.113.0/24", 600));
+    ASSERT_OK(revoke(*op, "eve", ""));
+    ASSERT_OK(revoke(*op, "", "leaked-1"));
+
+    bed->agent.signal(SIGTERM);
+    ASSERT_EQ(bed->agent.waitForExit(seconds(20)), 0) << bed->agent.log();
+    ASSERT_TRUE(bed->agent.start()) << bed->agent.log();
+    auth = bed->authStub();
+    op = control("operator");
+
+    const auto restored = getLimits(*op);
+    EXPECT_EQ(restored.revision(), updated.revision());
+    EXPECT_DOUBLE_EQ(restored.per_ip().rate(), 0.001);
+    EXPECT_EQ(listBlocks(*op).blocks_size(), 2);
+    v1::RevocationList revocations;
+    ASSERT_OK(unary([&](grpc::ClientContext& c) {
+        return op->ListRevocations(&c, v1::ListRevocationsRequest(), &revocations);
+    }));
+    EXPECT_EQ(revocations.revocations_size(), 2);
+
+    EXPECT_EQ(verdict(bed->validToken(bed->keyA, "mallory"), "192.0.2.10"), v1::BLOCKED);
+    EXPECT_EQ(verdict(bed->validToken(bed->keyA, "alice"), "203.0.113.9"), v1::BLOCKED);
+    EXPECT_EQ(verdict(bed->validToken(bed->keyA, "eve"), "192.0.2.11"), v1::REVOKED);
+    EXPECT_EQ(verdict(tokenWithId("bob", "leaked-1"), "192.0.2.12"), v1::REVOKED);
+    const auto alice = bed->validToken(bed->keyA, "alice");
+    EXPECT_EQ(verdict(alice, "192.0.2.13"), v1::ALLOW);
+    EXPECT_EQ(verdict(alice, "192.0.2.13"), v1::RATE_LIMITED_IP);  // the restored limit
+
+    // The audit log from before the restart is still there.
+    v1::AuditLog audit;
+    ASSERT_OK(unary(
+        [&](grpc::ClientContext& c) { return op->GetAudit(&c, v1::GetAuditRequest(), &audit); }));
+    EXPECT_EQ(audit.entries_size(), 5);
+}
+
+TEST_F(ControlPlaneTest, auditRecordsWhoDidWhatBeforeAndAfter) {
+    startAgent();
+    const auto since = std::chrono::duration_cast<milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    auto op = control("operator");
+    auto limits = getLimits(*op);
+    limits.mutable_global()->set_rate(1000);
+    limits.mutable_global()->set_burst(2000);
+    ASSERT_OK(updateLimits(*op, limits, limits.revision()));
+    ASSERT_OK(block(*op, v1::CLIENT, "203.0.113.7", 60));
+    ASSERT_OK(revoke(*op, "eve", ""));
+    // A refused call changes nothing and is not an operator action.
+    EXPECT_CODE(updateLimits(*control("viewer"), limits, limits.revision() + 1),
+                grpc::StatusCode::PERMISSION_DENIED);
+
+    v1::GetAuditRequest request;
+    request.set_since_unix_ms(since);
+    v1::AuditLog audit;
+    ASSERT_OK(unary([&](grpc::ClientContext& c) { return op->GetAudit(&c, request, &audit); }));
+    ASSERT_EQ(audit.entries_size(), 3);
+    const char* actions[] = {"update_limits: test", "block", "revoke"};
+    for (int i = 0; i < 3; ++i) {
+        const auto& e = audit.entries(i);
+        EXPECT_EQ(e.actor(), "operator");
+        EXPECT_EQ(e.role(), "operator");
+        EXPECT_EQ(e.action(), actions[i]);
+        EXPECT_EQ(e.result(), "ok");
+        EXPECT_GE(e.time_unix_ms(), since);
+        EXPECT_FALSE(e.after_json().empty());
+    }
+    EXPECT_NE(audit.entries(0).before_json().find("\"global\""), std::string::npos);
+    EXPECT_NE(audit.entries(0).after_json().find("\"rate\":1000"), std::string::npos)
+        << audit.entries(0).after_json();
+    EXPECT_NE(audit.entries(1).after_json().find("203.0.113.7/32"), std::string::npos);
+
+    request.set_limit(1);  // the newest one
+    audit.Clear();
+    ASSERT_OK(unary([&](grpc::ClientContext& c) { return op->GetAudit(&c, request, &audit); }));
+    ASSERT_EQ(audit.entries_size(), 1);
+    EXPECT_EQ(audit.entries(0).action(), "revoke");
+}
+
+TEST_F(ControlPlaneTest, watchSnapshotsAreSequencedAndAddUp) {
+    startAgent();
+    const auto valid = bed->validToken(bed->keyA, "alice");
+    const std::string offender = "198.51.100.66";
+    std::atomic<bool> stop{false};
+    std::atomic<uint64_t> sent{0};
+    std::thread traffic([&] {
+        auto stub = bed->authStub();
+        while (!stop) {
+            for (const auto& [token, ip] : {std::pair{valid, std::string("198.51.100.1")},
+                                            std::pair{std::string("garbage"), offender}}) {
+                v1::CheckRequest request;
+                request.set_token(token);
+                request.set_client_ip(ip);
+                v1::CheckResponse response;
+                if (unary([&](grpc::ClientContext& c) {
+                        return stub->Check(&c, request, &response);
+                    }).ok()) {
+                    ++sent;
+                }
+            }
+        }
+    });
+
+    auto viewer = control("viewer");
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + seconds(30));
+    v1::WatchRequest request;
+    request.set_interval_ms(100);
+    auto reader = viewer->Watch(&context, request);
+    std::vector<v1::Snapshot> snapshots;
+    bool offenderNamed = false;
+    v1::Snapshot snapshot;
+    while (snapshots.size() < 100 && reader->Read(&snapshot)) {
+        snapshots.push_back(snapshot);
+        for (const auto& o : snapshot.top_client_ips()) {
+            if (o.key() == offender && o.denials() > 0) offenderNamed = true;
+        }
+        if (snapshots.size() >= 15 && offenderNamed) break;
+    }
+    stop = true;
+    traffic.join();
+    context.TryCancel();
+    reader->Finish();
+
+    ASSERT_GE(snapshots.size(), 15u);
+    EXPECT_TRUE(offenderNamed);
+    EXPECT_GT(sent.load(), 0u);
+    const auto counts = [](const v1::VerdictCounts& c) {
+        return std::array<uint64_t, 8>{c.allow(),
+                                       c.invalid_token(),
+                                       c.expired(),
+                                       c.revoked(),
+                                       c.rate_limited_ip(),
+                                       c.rate_limited_user(),
+                                       c.rate_limited_global(),
+                                       c.blocked()};
+    };
+    uint64_t intervalSum = 0;
+    for (size_t i = 0; i < snapshots.size(); ++i) {
+        const auto& s = snapshots[i];
+        EXPECT_EQ(s.sequence(), i + 1);
+        EXPECT_EQ(s.limits_revision(), 1u);
+        EXPECT_GT(s.time_unix_ms(), 0);
+        EXPECT_GT(s.rss_bytes(), 0u);
+        if (i == 0) continue;
+        EXPECT_GE(s.time_unix_ms(), snapshots[i - 1].time_unix_ms());
+        const auto now = counts(s.total());
+        const auto before = counts(snapshots[i - 1].total());
+        const auto interval = counts(s.interval());
+        for (size_t v = 0; v < now.size(); ++v) {
+            EXPECT_EQ(interval[v], now[v] - before[v]) << "snapshot " << i + 1 << " verdict " << v;
+            intervalSum += interval[v];
+        }
+    }
+    const auto first = counts(snapshots.front().total());
+    const auto last = counts(snapshots.back().total());
+    uint64_t totalChange = 0;
+    for (size_t v = 0; v < first.size(); ++v) totalChange += last[v] - first[v];
+    EXPECT_EQ(intervalSum, totalChange);
+    EXPECT_GT(totalChange, 0u);  // the checks sent meanwhile
+    EXPECT_GT(snapshots.back().total().invalid_token(), 0u);
+    EXPECT_GT(snapshots.back().total().allow(), 0u);
+}
+
+TEST_F(ControlPlaneTest, watchIntervalOutOfRangeIsInvalidArgument) {
+    startAgent();
+    auto viewer = control("viewer");
+    for (uint32_t interval : {50u, 99u, 10'001u}) {
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + seconds(5));
+        v1::WatchRequest request;
+        request.set_interval_ms(interval);
+        auto reader = viewer->Watch(&context, request);
+        v1::Snapshot snapshot;
+        EXPECT_FALSE(reader->Read(&snapshot));
+        EXPECT_CODE(reader->Finish(), grpc::StatusCode::INVALID_ARGUMENT);
+    }
+}
+
+TEST_F(ControlPlaneTest, controlCallsAreRateLimitedPerIdentity) {
+    startAgent(/*callRate=*/2, /*callBurst=*/2);
+    auto op = control("operator");
+    int ok = 0;
+    grpc::Status exhausted;
+    for (int i = 0; i < 20 && exhausted.ok(); ++i) {
+        v1::Limits limits;
+        const auto status = unary([&](grpc::ClientContext& c) {
+            return op->GetLimits(&c, v1::GetLimitsRequest(), &limits);
+        });
+        if (status.ok()) {
+            ++ok;
+        } else {
+            exhausted = status;
+        }
+    }
+    EXPECT_CODE(exhausted, grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_GE(ok, 2);  // the burst
+    EXPECT_LT(ok, 20);
+    // Another identity has its own allowance.
+    v1::Limits limits;
+    EXPECT_CODE(unary([&](grpc::ClientContext& c) {
+                    return control("viewer")->GetLimits(&c, v1::GetLimitsRequest(), &limits);
+                }),
+                grpc::StatusCode::OK);
+}
+
+TEST_F(ControlPlaneTest, eachPortServesOnlyItsOwnPlane) {
+    startAgent();
+    // The data-plane port is plaintext and has no Control service.
+    auto onDataPort = v1::Control::NewStub(
+        grpc::CreateChannel(bed->agent.address(), grpc::InsecureChannelCredentials()));
+    v1::Limits limits;
+    EXPECT_CODE(unary([&](grpc::ClientContext& c) {
+                    return onDataPort->GetLimits(&c, v1::GetLimitsRequest(), &limits);
+                }),
+                grpc::StatusCode::UNIMPLEMENTED);
+    EXPECT_CODE(block(*onDataPort, v1::CLIENT, "203.0.113.1", 60), grpc::StatusCode::UNIMPLEMENTED);
+
+    // The control port speaks nothing but TLS.
+    auto plaintext = v1::Control::NewStub(
+        grpc::CreateChannel(bed->agent.controlAddress(), grpc::InsecureChannelCredentials()));
+    const auto status = unary([&](grpc::ClientContext& c) {
+        return plaintext->GetLimits(&c, v1::GetLimitsRequest(), &limits);
+    });
+    EXPECT_FALSE(status.ok());
+    EXPECT_CODE(status, grpc::StatusCode::UNAVAILABLE);
+    EXPECT_EQ(listBlocks(*control("operator")).blocks_size(), 0);
+}
+
+}  // namespace
+}  // namespace rampart::testing

@@ -1,0 +1,4 @@
+#include <QtTest>
+class EventLogModelTest : public QObject { Q_OBJECT };
+QTEST_GUILESS_MAIN(EventLogModelTest)
+#include "EventLogModelTest.moc"
