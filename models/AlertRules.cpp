@@ -59,8 +59,8 @@ void AlertRules::judge(const QString& scope, ScopeState& state, int metric, qint
         alert.on = true;
         alert.sinceMs = timeMs;
         alert.order = ++m_raised;
-        alert.message = tr(kFormats[metric])
-                            .arg(scope, QString::number(value, 'f', 1), QString::number(limit));
+        alert.message =
+            tr(kFormats[metric]).arg(scope, QString::number(value, 'f', 1), QString::number(limit));
         emit alertRaised(scope, metricName(metric), alert.message);
         return;
     }
@@ -100,11 +100,10 @@ QStringList AlertRules::activeAlerts() const {
             if (alert.on) active.push_back(&alert);
         }
     }
-    std::sort(active.begin(), active.end(),
-              [](const Active* l, const Active* r) {
-                  if (l->sinceMs != r->sinceMs) return l->sinceMs < r->sinceMs;
-                  return l->order < r->order;
-              });
+    std::sort(active.begin(), active.end(), [](const Active* l, const Active* r) {
+        if (l->sinceMs != r->sinceMs) return l->sinceMs < r->sinceMs;
+        return l->order < r->order;
+    });
     QStringList messages;
     for (const Active* alert : active) messages.append(alert->message);
     return messages;

@@ -34,11 +34,10 @@ QList<ConsoleSettings::NodeEntry> ConsoleSettings::nodes() const {
     const int count = m_settings->beginReadArray(kNodes);
     for (int i = 0; i < count; ++i) {
         m_settings->setArrayIndex(i);
-        nodes.append(NodeEntry{m_settings->value(kName).toString(),
-                               m_settings->value(kAddress).toString(),
-                               m_settings->value(kCaFile).toString(),
-                               m_settings->value(kCertFile).toString(),
-                               m_settings->value(kKeyFile).toString()});
+        nodes.append(NodeEntry{
+            m_settings->value(kName).toString(), m_settings->value(kAddress).toString(),
+            m_settings->value(kCaFile).toString(), m_settings->value(kCertFile).toString(),
+            m_settings->value(kKeyFile).toString()});
     }
     m_settings->endArray();
     return nodes;

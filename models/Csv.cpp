@@ -2,7 +2,6 @@
 
 #include <QDateTime>
 #include <QLocale>
-#include <QTimeZone>
 
 namespace rampart::console::csv {
 
@@ -26,7 +25,7 @@ QString record(const QStringList& fields) {
 }
 
 QString isoTime(qint64 timeMs) {
-    return QDateTime::fromMSecsSinceEpoch(timeMs, QTimeZone::utc()).toString(Qt::ISODateWithMs);
+    return QDateTime::fromMSecsSinceEpoch(timeMs, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
 QString number(double value) {

@@ -1,6 +1,5 @@
 #include "models/EventLogModel.h"
 
-
 #include "models/Csv.h"
 
 namespace rampart::console {
@@ -107,8 +106,8 @@ void EventLogModel::clear() {
 QString EventLogModel::toCsv() const {
     QString out = csv::record({u"time_iso"_qs, u"node"_qs, u"kind"_qs, u"message"_qs});
     for (const Event& event : m_events) {
-        out += csv::record({csv::isoTime(event.timeMs), event.node, kindName(event.kind),
-                            event.message});
+        out += csv::record(
+            {csv::isoTime(event.timeMs), event.node, kindName(event.kind), event.message});
     }
     return out;
 }

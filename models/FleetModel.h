@@ -68,7 +68,7 @@ public:
     void removeNode(const QString& name);
     bool hasNode(const QString& name) const;
     QString addressOf(const QString& name) const;
-    QStringList nodeNames() const;  // in row order
+    QStringList nodeNames() const;         // in row order
     int rowOf(const QString& name) const;  // -1 if absent
 
     // Updates of unknown nodes are ignored.

@@ -152,7 +152,8 @@ void OffendersModel::merge() {
         after.reserve(before.size());
         for (const QModelIndex& index : before) {
             const Row& row = m_rows[index.row()];
-            after.append(this->index(nextRow.value(identity(row.subject, row.key)), index.column()));
+            after.append(
+                this->index(nextRow.value(identity(row.subject, row.key)), index.column()));
         }
         m_rows = next;
         changePersistentIndexList(before, after);

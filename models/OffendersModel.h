@@ -42,8 +42,8 @@ public:
     // Forgets a node's lists (removed from the fleet, or down: its lists are no longer current).
     void removeNode(const QString& node);
 
-    QString keyAt(int row) const;      // empty if out of range
-    bool isSubjectAt(int row) const;   // false (an IP) if out of range
+    QString keyAt(int row) const;     // empty if out of range
+    bool isSubjectAt(int row) const;  // false (an IP) if out of range
 
 private:
     struct Row {

@@ -19,7 +19,7 @@ using Metric = TimeSeriesStore::Metric;
 // so the loops that use it compile without a switch per sample.
 template <typename F>
 decltype(auto) withGetter(Metric m, F&& f) {
-    using R = TimeSeriesStore;
+    using R = MetricSample;
     switch (m) {
         case Metric::Requests:
             return f([](const Sample& s) { return double(s.requestsPerSecond); });
@@ -62,26 +62,6 @@ decltype(auto) withGetter(Metric m, F&& f) {
             return f([](const Sample& s) { return s.rssBytes / 1e6; });
     }
     return f([](const Sample&) { return 0.0; });
-}
-
-enum class Combine { Sum, Max, Mean };
-
-Combine combineFor(Metric m) {
-    switch (m) {
-        case Metric::LatencyP50:
-        case Metric::LatencyP95:
-        case Metric::LatencyP99:
-            return Combine::Max;
-        case Metric::Cpu:
-            return Combine::Mean;
-        default:
-            return Combine::Sum;
-    }
-}
-
-qint64 floorDiv(qint64 a, qint64 b) {
-    const qint64 q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
 // Min/max decimation of n points given by pointAt(i) (ordered by x): at most maxPoints points, a
@@ -144,6 +124,7 @@ void TimeSeriesStore::append(const QString& node, const fleet::Snapshot& s) {
     } else if (intervalMs != it->intervalMs) {
         it->samples.resize(capacityFor(intervalMs));
         it->intervalMs = intervalMs;
+        m_fleetBins.invalidate();
     }
 
     const double perSecond = s.intervalMs ? 1000.0 / s.intervalMs : 0;
@@ -152,23 +133,29 @@ void TimeSeriesStore::append(const QString& node, const fleet::Snapshot& s) {
     sample.timeMs = s.timeUnixMs;
     sample.requestsPerSecond = rate(s.interval.total());
     sample.allowPerSecond = rate(s.interval.allow);
-    sample.deniedPerSecond[Invalid] = rate(s.interval.invalidToken);
-    sample.deniedPerSecond[Expired] = rate(s.interval.expired);
-    sample.deniedPerSecond[Revoked] = rate(s.interval.revoked);
-    sample.deniedPerSecond[RateIp] = rate(s.interval.rateLimitedIp);
-    sample.deniedPerSecond[RateUser] = rate(s.interval.rateLimitedUser);
-    sample.deniedPerSecond[RateGlobal] = rate(s.interval.rateLimitedGlobal);
-    sample.deniedPerSecond[Blocked] = rate(s.interval.blocked);
+    sample.deniedPerSecond[Sample::Invalid] = rate(s.interval.invalidToken);
+    sample.deniedPerSecond[Sample::Expired] = rate(s.interval.expired);
+    sample.deniedPerSecond[Sample::Revoked] = rate(s.interval.revoked);
+    sample.deniedPerSecond[Sample::RateIp] = rate(s.interval.rateLimitedIp);
+    sample.deniedPerSecond[Sample::RateUser] = rate(s.interval.rateLimitedUser);
+    sample.deniedPerSecond[Sample::RateGlobal] = rate(s.interval.rateLimitedGlobal);
+    sample.deniedPerSecond[Sample::Blocked] = rate(s.interval.blocked);
     sample.p50Us = float(s.p50Us);
     sample.p95Us = float(s.p95Us);
     sample.p99Us = float(s.p99Us);
     sample.cpuPercent = float(s.processCpuPercent);
     sample.rssBytes = float(s.rssBytes);
     it->samples.push(sample);
+    ++m_changes;
+    m_fleetBins.noteAppend(sample.timeMs);
     emit appended(node);
 }
 
-void TimeSeriesStore::removeNode(const QString& node) { m_nodes.remove(node); }
+void TimeSeriesStore::removeNode(const QString& node) {
+    if (!m_nodes.remove(node)) return;
+    ++m_changes;
+    m_fleetBins.invalidate();
+}
 
 QStringList TimeSeriesStore::nodes() const {
     QStringList names = m_nodes.keys();
@@ -185,8 +172,8 @@ QList<QPointF> TimeSeriesStore::series(const QString& node, Metric m, qint64 fro
     if (fromMs > toMs) return {};
     if (node.isEmpty()) {
         const QList<QPointF> bins = fleetSeries(m, fromMs, toMs);
-        return decimate(size_t(bins.size()), [&](size_t i) { return bins[qsizetype(i)]; },
-                        maxPoints);
+        return decimate(
+            size_t(bins.size()), [&](size_t i) { return bins[qsizetype(i)]; }, maxPoints);
     }
     const auto it = m_nodes.constFind(node);
     if (it == m_nodes.constEnd()) return {};
@@ -206,112 +193,56 @@ QList<QPointF> TimeSeriesStore::series(const QString& node, Metric m, qint64 fro
 }
 
 QList<QPointF> TimeSeriesStore::fleetSeries(Metric m, qint64 fromMs, qint64 toMs) const {
-    if (m_nodes.isEmpty()) return {};
     qint64 binMs = kMinBinMs;
-    qint64 dataFrom = std::numeric_limits<qint64>::max();
-    qint64 dataTo = std::numeric_limits<qint64>::min();
+    std::vector<FleetBins::NodeRing> rings;
+    rings.reserve(size_t(m_nodes.size()));
     for (const NodeSeries& n : m_nodes) {
         if (n.samples.empty()) continue;
         binMs = std::max(binMs, n.intervalMs);
-        dataFrom = std::min(dataFrom, n.samples.front().timeMs);
-        dataTo = std::max(dataTo, n.samples.back().timeMs);
+        rings.push_back({&n.samples, n.intervalMs});
     }
-    const qint64 lo = std::max(fromMs, dataFrom);
-    const qint64 hi = std::min(toMs, dataTo);
-    if (lo > hi) return {};
-    // Nodes whose clocks disagree by hours could ask for an absurd number of bins; widen them.
-    constexpr qint64 kMaxBins = 4 * qint64(kMaxSamplesPerNode);
-    if ((hi - lo) / binMs >= kMaxBins) binMs = (hi - lo) / kMaxBins + 1;
-
-    const qint64 firstBin = floorDiv(lo, binMs);
-    const size_t binCount = size_t(floorDiv(hi, binMs) - firstBin + 1);
-    const qint64 rangeBegin = firstBin * binMs;
-    const qint64 rangeEnd = rangeBegin + qint64(binCount) * binMs;
-
-    const bool ratio = m == Metric::SuccessPercent;
-    const Combine combine = ratio ? Combine::Sum : combineFor(m);
-    // For SuccessPercent `a` accumulates allowed and `b` requests; otherwise only `a` is used.
-    std::vector<double> a(binCount, 0.0), b(ratio ? binCount : 0, 0.0);
-    std::vector<int> contributors(binCount, 0);
-
-    const auto accumulate = [&](auto getA, auto getB) {
-        for (const NodeSeries& n : m_nodes) {
-            const RingBuffer<Sample>& ring = n.samples;
-            size_t i = ring.lowerBound(rangeBegin, before);
-            const qint64 holdMs = n.intervalMs + n.intervalMs / 2;
-            // The sample before the range only feeds the hold of the first bins.
-            const Sample* last = i > 0 ? &ring[i - 1] : nullptr;
-            size_t fill = 0;  // the first bin this node has not filled yet
-            double sumA = 0, sumB = 0;
-            int count = 0;
-            const auto add = [&](size_t at, double va, double vb) {
-                if (combine == Combine::Max) {
-                    a[at] = contributors[at] ? std::max(a[at], va) : va;
-                } else {
-                    a[at] += va;
-                    if (ratio) b[at] += vb;
-                }
-                ++contributors[at];
-            };
-            const auto flush = [&](size_t at) {
-                if (!count) return;
-                add(at, sumA / count, sumB / count);
-                fill = at + 1;
-                count = 0, sumA = 0, sumB = 0;
-            };
-            const auto holdUntil = [&](size_t stop) {  // fills [fill, stop) from `last` if recent
-                if (!last) return;
-                const double va = getA(*last), vb = getB(*last);
-                for (; fill < stop; ++fill) {
-                    if (rangeBegin + qint64(fill) * binMs >= last->timeMs + holdMs) break;
-                    add(fill, va, vb);
-                }
-            };
-            size_t bin = 0;
-            qint64 binEnd = rangeBegin + binMs;
-            for (; i < ring.size(); ++i) {
-                const Sample& s = ring[i];
-                if (s.timeMs >= rangeEnd) break;
-                if (s.timeMs >= binEnd) {
-                    flush(bin);
-                    // Samples come once a bin or more often, so the next bin is the usual case
-                    // and needs no division.
-                    const size_t next = s.timeMs < binEnd + binMs
-                                            ? bin + 1
-                                            : size_t((s.timeMs - rangeBegin) / binMs);
-                    holdUntil(next);
-                    bin = next;
-                    fill = std::max(fill, bin);
-                    binEnd = rangeBegin + qint64(bin + 1) * binMs;
-                }
-                sumA += getA(s);
-                sumB += getB(s);
-                ++count;
-                last = &s;
+    const auto valueOf = [m](const FleetBins::Bin& bin) -> double {
+        const auto& v = bin.value;
+        switch (m) {
+            case Metric::Requests:
+                return v[FleetBins::Requests];
+            case Metric::Allowed:
+                return v[FleetBins::Allowed];
+            case Metric::Denied: {
+                double sum = 0;
+                for (int r = 0; r < Sample::ReasonCount; ++r) sum += v[FleetBins::DeniedFirst + r];
+                return sum;
             }
-            flush(bin);
-            holdUntil(binCount);
+            case Metric::DeniedInvalid:
+            case Metric::DeniedExpired:
+            case Metric::DeniedRevoked:
+            case Metric::DeniedRateIp:
+            case Metric::DeniedRateUser:
+            case Metric::DeniedRateGlobal:
+            case Metric::DeniedBlocked:
+                return v[FleetBins::DeniedFirst + (int(m) - int(Metric::DeniedInvalid))];
+            case Metric::SuccessPercent:
+                return v[FleetBins::Requests] > 0
+                           ? 100.0 * v[FleetBins::Allowed] / v[FleetBins::Requests]
+                           : 100.0;
+            case Metric::LatencyP50:
+                return v[FleetBins::P50] / 1000;
+            case Metric::LatencyP95:
+                return v[FleetBins::P95] / 1000;
+            case Metric::LatencyP99:
+                return v[FleetBins::P99] / 1000;
+            case Metric::Cpu:
+                return v[FleetBins::Cpu] / bin.contributors;
+            case Metric::MemoryMb:
+                return v[FleetBins::Rss] / 1e6;
         }
+        return 0;
     };
-    if (ratio) {
-        accumulate([](const Sample& s) { return double(s.allowPerSecond); },
-                   [](const Sample& s) { return double(s.requestsPerSecond); });
-    } else {
-        withGetter(m, [&](auto get) {
-            accumulate(get, [](const Sample&) { return 0.0; });
-            return 0;
-        });
-    }
-
     QList<QPointF> points;
-    points.reserve(qsizetype(binCount));
-    for (size_t k = 0; k < binCount; ++k) {
-        if (!contributors[k]) continue;
-        double y = a[k];
-        if (ratio) y = b[k] > 0 ? 100.0 * a[k] / b[k] : 100.0;
-        if (combine == Combine::Mean) y /= contributors[k];
-        points.append(QPointF(double(rangeBegin + qint64(k) * binMs), y));
-    }
+    m_fleetBins.visit(rings, binMs, kWindowMs, m_changes, fromMs, toMs,
+                      [&](qint64 startMs, const FleetBins::Bin& bin) {
+                          points.append(QPointF(double(startMs), valueOf(bin)));
+                      });
     return points;
 }
 

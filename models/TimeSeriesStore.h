@@ -7,9 +7,10 @@
 #include <QPointF>
 #include <QString>
 #include <QStringList>
-#include <array>
 #include <cstddef>
 
+#include "models/FleetBins.h"
+#include "models/MetricSample.h"
 #include "models/RingBuffer.h"
 #include "rpc/client/FleetTypes.h"
 
@@ -47,20 +48,8 @@ public:
     };
     Q_ENUM(Metric)
 
-    // Denial reasons in the order of deniedPerSecond and of the DeniedInvalid..DeniedBlocked metrics.
-    enum DenialReason { Invalid, Expired, Revoked, RateIp, RateUser, RateGlobal, Blocked, ReasonCount };
-
-    // One snapshot as stored: values are floats (6–7 significant digits is plenty for a chart) so a
-    // sample takes 64 bytes and a full 10-node × 100 ms fleet about 23 MB.
-    struct Sample {
-        qint64 timeMs = 0;
-        float requestsPerSecond = 0;
-        float allowPerSecond = 0;
-        std::array<float, ReasonCount> deniedPerSecond{};
-        float p50Us = 0, p95Us = 0, p99Us = 0;
-        float cpuPercent = 0;  // process CPU, percent of one core
-        float rssBytes = 0;
-    };
+    // One stored snapshot (see MetricSample); deniedPerSecond is indexed by Sample::Reason.
+    using Sample = MetricSample;
 
     // Overview strip figures. Rates are the fleet's sums, p99Us the worst node's.
     struct Totals {
@@ -90,11 +79,13 @@ public:
     // so a one-sample spike survives; maxPoints <= 0 returns every point.
     //
     // The fleet aggregate works on common bins (1 s, or the largest node interval if longer; x is
-    // the bin's start). A node's value in a bin is the mean of its samples there; a node with no
-    // sample in a bin holds its previous value if that is under 1.5 intervals old, so jitter and
-    // the still-filling last bin do not show as dips. Across nodes: rates and memory are summed,
-    // latency is the worst node's, CPU the average, SuccessPercent = allowed / requests × 100 of
-    // the sums (100 when there were no requests).
+    // the bin's start, so the first may lie up to one bin before fromMs). A node's value in a bin
+    // is the mean of its samples there; a node with no sample in a bin holds its previous value if
+    // that is under 1.5 intervals old, so jitter and the still-filling last bin do not show as
+    // dips (FleetBins). Across nodes: rates and memory are summed, latency is the worst node's,
+    // CPU the average, SuccessPercent = allowed / requests × 100 of the sums (100 when there were
+    // no requests). It covers the 60 minutes behind the newest sample. Settled bins are cached,
+    // so a query costs about one pass over the bins in range, not over every node's samples.
     QList<QPointF> series(const QString& node, Metric m, qint64 fromMs, qint64 toMs,
                           int maxPoints) const;
 
@@ -107,8 +98,8 @@ public:
     // window, rates summed across nodes, p99 the worst node's.
     Totals latest(qint64 windowMs = 5000) const;
 
-    qint64 latestTimeMs() const;  // newest sample of any node; 0 when empty
-    size_t sampleCount() const;   // samples held across all nodes
+    qint64 latestTimeMs() const;                   // newest sample of any node; 0 when empty
+    size_t sampleCount() const;                    // samples held across all nodes
     size_t capacityOf(const QString& node) const;  // the node's ring capacity; 0 if unknown
 
     // One row per distinct x across the series (ascending), a column per series, empty where a
@@ -131,6 +122,8 @@ private:
     static size_t capacityFor(qint64 intervalMs);
 
     QHash<QString, NodeSeries> m_nodes;
+    quint64 m_changes = 0;          // bumped on every change, so the fleet bins know they are stale
+    mutable FleetBins m_fleetBins;  // a cache: filled by const queries
 };
 
 }  // namespace rampart::console

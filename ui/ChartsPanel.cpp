@@ -36,13 +36,15 @@ ChartsPanel::ChartsPanel(TimeSeriesStore& store, EventLogModel& events, QWidget*
 
     auto* outcomes = new TimeChart(tr("Outcomes"), tr("req/s"), TimeChart::Style::StackedAreas);
     outcomes->addSeries(tr("allowed"), QColor(0x43, 0xa0, 0x47), 1);
-    outcomes->addSeries(tr("invalid token"), QColor(0xe5, 0x39, 0x35), 1);
+    outcomes->addSeries(tr("invalid"), QColor(0xe5, 0x39, 0x35), 1);
     outcomes->addSeries(tr("expired"), QColor(0xfb, 0x8c, 0x00), 1);
     outcomes->addSeries(tr("revoked"), QColor(0x8e, 0x24, 0xaa), 1);
     outcomes->addSeries(tr("rate: IP"), QColor(0xfd, 0xd8, 0x35), 1);
     outcomes->addSeries(tr("rate: user"), QColor(0xf4, 0x51, 0x1e), 1);
     outcomes->addSeries(tr("rate: global"), QColor(0x79, 0x55, 0x48), 1);
     outcomes->addSeries(tr("blocked"), QColor(0x54, 0x6e, 0x7a), 1);
+    // Eight reasons do not fit under a chart without eliding: they go down its side.
+    outcomes->setLegendAlignment(Qt::AlignRight);
 
     auto* latency = new TimeChart(tr("Latency"), tr("ms"), TimeChart::Style::Lines);
     latency->addSeries(tr("p50"), QColor(0x43, 0xa0, 0x47));
@@ -143,7 +145,16 @@ void ChartsPanel::onEvent(EventLogModel::Kind kind, qint64 timeMs, const QString
 void ChartsPanel::onTick() {
     // Nothing drawn that nobody can see; the next visible tick catches up.
     if (!isVisible()) return;
-    if (m_needsFrame || (m_dirty && !m_paused)) redraw();
+    if (m_needsFrame) return redraw();
+    if (!m_dirty || m_paused) return;
+    // New data moves the picture by at most a pixel per (window / plot width): a 60-minute
+    // window gains a pixel every few seconds, and redrawing it five times a second would
+    // only burn CPU. Short windows still get the full kRedrawIntervalMs rate.
+    const qint64 msPerPixel = qint64(m_windowMinutes) * 60'000 /
+                              std::max(1, m_charts[Outcomes]->plotWidth());
+    const qint64 due = std::clamp<qint64>(msPerPixel, kRedrawIntervalMs, kMaxRedrawIntervalMs);
+    if (m_sinceRedraw.isValid() && m_sinceRedraw.elapsed() + kRedrawIntervalMs / 2 < due) return;
+    redraw();
 }
 
 QList<QList<QPointF>> ChartsPanel::metrics(const QString& node, const QList<Metric>& list,
@@ -181,6 +192,7 @@ void ChartsPanel::drawPerNode(TimeChart* chart, Metric metric, int aggregateSlot
 
 void ChartsPanel::redraw() {
     ++m_redraws;
+    m_sinceRedraw.start();
     m_dirty = false;
     m_needsFrame = false;
     const qint64 windowMs = qint64(m_windowMinutes) * 60'000;

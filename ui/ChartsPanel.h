@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QList>
 #include <QPair>
 #include <QPixmap>
@@ -21,14 +22,16 @@ class TimeChart;
 
 // The four live charts: outcomes (successes and denials by reason, stacked), latency
 // p50/p95/p99, CPU and memory (the fleet aggregate plus the three worst nodes, or one node when
-// scoped to it). Appends only mark the charts dirty; a timer redraws at most kRedrawHz times a
-// second, one replace() per series, decimated to each chart's plot width. Pausing — or zooming,
+// scoped to it). Appends only mark the charts dirty; a timer redraws at most every
+// kRedrawIntervalMs (less often for long windows, where new data moves less than a pixel), one
+// replace() per series, decimated to each chart's plot width. Pausing — or zooming,
 // which pauses live follow — freezes the time range behind a PAUSED banner.
 class ChartsPanel : public QWidget {
     Q_OBJECT
 public:
     enum Chart { Outcomes, Latency, Cpu, Memory, ChartCount };
     static constexpr int kRedrawIntervalMs = 200;  // 5 Hz: as often as the eye needs
+    static constexpr int kMaxRedrawIntervalMs = 2000;  // long windows: a pixel's worth of time
     static constexpr int kWorstNodes = 3;
     static constexpr int kMaxMarkers = 2000;
 
@@ -78,6 +81,7 @@ private:
     bool m_needsFrame = true;  // the view changed (scope, window, zoom, theme): draw even paused
     qint64 m_frozenToMs = 0;   // the end of the range while paused
     std::optional<QPair<qint64, qint64>> m_zoom;
+    QElapsedTimer m_sinceRedraw;
     int m_current = 0;
     int m_redraws = 0;
 };

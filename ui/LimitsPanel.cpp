@@ -168,7 +168,9 @@ void LimitsPanel::apply() {
         return;
     }
     const int nodes = static_cast<int>(m_fleet.nodeNames().size());
-    const QString where = target().isEmpty() ? tr("all %n node(s)", nullptr, nodes) : target();
+    const QString where = !target().isEmpty() ? target()
+                          : nodes == 1      ? tr("the fleet's only node")
+                                            : tr("all %1 nodes").arg(nodes);
     const QString basis =
         target().isEmpty()
             ? tr("Based on revision %1 loaded from %2. Each node applies the change on top of "

@@ -33,7 +33,7 @@ void TargetSelector::reload() {
     {
         const QSignalBlocker blocker(this);
         clear();
-        addItem(m_fleetLabel, QString());
+        if (!m_fleetLabel.isEmpty()) addItem(m_fleetLabel, QString());
         for (const auto& name : names) addItem(name, name);
         const int index = findData(m_target);
         setCurrentIndex(index < 0 ? 0 : index);

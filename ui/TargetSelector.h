@@ -7,7 +7,8 @@ namespace rampart::console {
 class FleetModel;
 
 // A combo box of "the whole fleet" plus every node of the FleetModel, kept in step with it; the
-// selection survives nodes coming and going. target() is empty for the fleet.
+// selection survives nodes coming and going. target() is empty for the fleet. Without a fleet
+// label there is no fleet entry: only nodes.
 class TargetSelector : public QComboBox {
     Q_OBJECT
 public:

@@ -162,11 +162,14 @@ void TimeChart::setSeriesName(int index, const QString& name) {
     auto& slot = m_slots.at(index);
     if (slot.name == name) return;
     slot.name = name;
-    if (slot.area) {
-        slot.area->setName(name);
-    } else {
-        slot.line->setName(name);
-    }
+    QAbstractSeries* series = slot.area ? static_cast<QAbstractSeries*>(slot.area) : slot.line;
+    series->setName(name);
+    // A legend marker made before the series had a name keeps its empty label otherwise.
+    for (auto* m : m_chart->legend()->markers(series)) m->setLabel(name);
+}
+
+void TimeChart::setLegendAlignment(Qt::Alignment alignment) {
+    m_chart->legend()->setAlignment(alignment);
 }
 
 QString TimeChart::seriesName(int index) const { return m_slots.at(index).name; }
@@ -320,7 +323,12 @@ void TimeChart::styleSlot(Slot& slot) {
         slot.area->setPen(QPen(slot.color.darker(Theme::isDark() ? 100 : 115), 1));
         slot.area->setBorderColor(slot.color);
     } else {
+        if (slot.axis == Axis::Right) pen.setStyle(Qt::DashLine);
         slot.line->setPen(pen);
+    }
+    if (slot.axis == Axis::Right && m_rightAxis) {
+        m_rightAxis->setLabelsColor(slot.color);
+        m_rightAxis->setLinePenColor(slot.color);
     }
 }
 

@@ -39,6 +39,7 @@ public:
     int addSeries(const QString& name, const QColor& color, qreal width = 2.0,
                   Axis axis = Axis::Left);
     void setSeriesName(int index, const QString& name);
+    void setLegendAlignment(Qt::Alignment alignment);
     QString seriesName(int index) const;
     int seriesCount() const { return static_cast<int>(m_slots.size()); }
 
