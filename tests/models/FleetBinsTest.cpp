@@ -82,10 +82,8 @@ void FleetBinsTest::settledBinsStayBoundedOverTwoHours() {
         b.push(sample(kT0 + k * 1000 + 700, 20));
         bins.noteAppend(kT0 + k * 1000 + 700);
         if (k % 10) continue;  // a chart refresh every ten seconds
-        int visited = 0;
         bins.visit(nodes, 1000, kHourMs, quint64(k), 0, kT0 * 2,
                    [&](qint64, const FleetBins::Bin& bin) {
-                       ++visited;
                        if (bin.value[FleetBins::Requests] != 30.0) QFAIL("a bin lost a node");
                    });
         most = std::max(most, bins.heldBins());

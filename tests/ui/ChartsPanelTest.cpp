@@ -85,8 +85,10 @@ private slots:
                                         .arg(chart->plotWidth())));
             }
         }
-        for (const auto& [name, points] : panel->seriesInView()) {
-            QVERIFY2(points.size() <= panel->chart(0)->plotWidth(), qPrintable(name));
+        for (int i = 0; i < panel->chartCount(); ++i) {
+            for (const auto& [name, points] : panel->chart(i)->seriesInView()) {
+                QVERIFY2(points.size() <= panel->chart(i)->plotWidth(), qPrintable(name));
+            }
         }
         const auto p99 = lineSeries(panel->chart(ChartsPanel::Latency), "p99");
         QVERIFY(p99->count() > 100);  // decimated, not starved
