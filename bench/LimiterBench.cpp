@@ -110,6 +110,24 @@ void BM_LimiterTableTakeDependent(benchmark::State& state) {
 }
 BENCHMARK(BM_LimiterTableTakeDependent)->Threads(1)->Threads(2)->UseRealTime();
 
+// Between the two: each thread has its own half of the keys, so only the shards (and their
+// locks) are shared. The difference from the private-table figure is what the shard locks cost.
+void BM_LimiterTableTakeDisjointKeys(benchmark::State& state) {
+    auto& table = sharedTable();
+    const auto& keys = liveKeys();
+    const auto params = typicalParams();
+    const size_t half = kLiveKeys / 2;
+    const size_t base = static_cast<size_t>(state.thread_index() % 2) * half;
+    size_t i = 0;
+    InjectedClock clock;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(table.take(keys[base + i], clock.next(), params));
+        i = (i + 7'919) % half;
+    }
+    reportPerThread(state);
+}
+BENCHMARK(BM_LimiterTableTakeDisjointKeys)->Threads(1)->Threads(2)->UseRealTime();
+
 // The control for the figure above: the same work with a table per thread, nothing shared. What
 // two threads lose here is the machine's (cores, caches, other load), not the table's.
 void BM_LimiterTableTakePrivateTable(benchmark::State& state) {

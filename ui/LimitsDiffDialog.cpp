@@ -63,6 +63,7 @@ LimitsDiffDialog::LimitsDiffDialog(const QString& target, const fleet::Limits& b
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionMode(QAbstractItemView::NoSelection);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_table->setFocusPolicy(Qt::NoFocus);
     for (int row = 0; row < m_changes.size(); ++row) {
         const auto& change = m_changes[row];
         m_table->setItem(row, 0, new QTableWidgetItem(change.field));
@@ -86,7 +87,11 @@ LimitsDiffDialog::LimitsDiffDialog(const QString& target, const fleet::Limits& b
     layout->addWidget(basisLabel);
     layout->addWidget(m_table);
     layout->addWidget(buttons);
-    resize(520, 160 + 30 * static_cast<int>(m_changes.size()));
+    // As tall as its rows: the whole change is read at a glance, without scrolling.
+    int height = m_table->horizontalHeader()->sizeHint().height() + 2 * m_table->frameWidth();
+    for (int row = 0; row < m_table->rowCount(); ++row) height += m_table->rowHeight(row);
+    m_table->setFixedHeight(height);
+    resize(560, sizeHint().height());
 }
 
 QStringList LimitsDiffDialog::changedFields() const {

@@ -108,6 +108,7 @@ std::optional<uint64_t> LimitsPanel::loadedRevision() const {
 
 void LimitsPanel::onTargetChanged() {
     m_loaded.reset();
+    m_carried.reset();
     m_loadedFrom.clear();
     m_loading = false;
     setError({});
@@ -144,12 +145,31 @@ void LimitsPanel::onLoaded(const QString& node, const fleet::Limits& limits) {
     m_baseline.perIp = m_perIp->rule();
     m_baseline.perSubject = m_perSubject->rule();
     m_baseline.global = m_global->rule();
-    setStatus(target().isEmpty()
-                  ? tr("Revision %1, loaded from %2 (the fleet's limits as %2 has them).")
-                        .arg(limits.revision)
-                        .arg(node)
-                  : tr("Revision %1, loaded from %2.").arg(limits.revision).arg(node));
+    QString status = target().isEmpty()
+                         ? tr("Revision %1, loaded from %2 (the fleet's limits as %2 has them).")
+                               .arg(limits.revision)
+                               .arg(node)
+                         : tr("Revision %1, loaded from %2.").arg(limits.revision).arg(node);
+    if (m_carried) {
+        // Reloaded after a refusal: the operator's edits go on top of the new revision, so
+        // the next diff shows them against what the node has now.
+        const auto& [before, after] = *m_carried;
+        m_perIp->setRule(merged(m_baseline.perIp, before.perIp, after.perIp));
+        m_perSubject->setRule(merged(m_baseline.perSubject, before.perSubject, after.perSubject));
+        m_global->setRule(merged(m_baseline.global, before.global, after.global));
+        m_carried.reset();
+        status += tr(" Your edits are kept on top of it: review and apply.");
+    }
+    setStatus(status);
     updateControls();
+}
+
+fleet::Limits LimitsPanel::currentRules() const {
+    fleet::Limits shown;
+    shown.perIp = m_perIp->rule();
+    shown.perSubject = m_perSubject->rule();
+    shown.global = m_global->rule();
+    return shown;
 }
 
 fleet::Limits LimitsPanel::edited() const {
@@ -218,10 +238,12 @@ void LimitsPanel::onFinished(const QString& node, const QString& action,
     }
     if (action != kUpdateAction || !m_applying.remove(node)) return;
     if (!result.ok && node == m_loadedFrom) m_awaitingNew = false;
+    if (!result.ok) setStatus(tr("Not applied."));
     if (result.ok) {
         setStatus(tr("Applied on %1.").arg(node));
     } else if (result.code == "FAILED_PRECONDITION") {
         setError(staleExplanation(node, result));
+        m_carried = std::pair(m_baseline, currentRules());
     } else if (result.code == "PERMISSION_DENIED") {
         setError(tr("%1 refused: your certificate may not change limits there (%2).")
                      .arg(node, QString::fromStdString(result.message)));

@@ -3,6 +3,7 @@
 #include <QSet>
 #include <QWidget>
 #include <optional>
+#include <utility>
 
 #include "rpc/client/FleetTypes.h"
 
@@ -39,6 +40,7 @@ private:
     void onTargetChanged();
     void send(const fleet::Limits& next);
     fleet::Limits edited() const;
+    fleet::Limits currentRules() const;  // the rules as the editors show them
     QString staleExplanation(const QString& node, const fleet::ActionResult& result) const;
     void setStatus(const QString& text);
     void setError(const QString& text);
@@ -62,6 +64,8 @@ private:
     bool m_loading = false;
     bool m_awaitingNew = false;             // an update was sent: its new limits will come back
     QSet<QString> m_applying;               // nodes whose update has not answered yet
+    // After a stale-revision refusal: (baseline, edited) rules, re-applied on the next load.
+    std::optional<std::pair<fleet::Limits, fleet::Limits>> m_carried;
     QString m_readOnly;
 };
 

@@ -239,6 +239,10 @@ absl::StatusOr<BlockRecord> ControlPlane::block(const Actor& actor, BlockTarget 
 
 absl::StatusOr<bool> ControlPlane::unblock(const Actor& actor, BlockTarget kind,
                                            const std::string& value, const std::string& reason) {
+    // The same bound as every other reason: it goes into the audit log.
+    if (reason.size() > kMaxReasonBytes || !printable(reason)) {
+        return absl::InvalidArgumentError("reason must be printable and at most 512 bytes");
+    }
     std::string normalised = value;
     if (kind == BlockTarget::Client) {
         auto cidr = limits::Cidr::parse(value);

@@ -51,7 +51,7 @@ void FleetController::addNode(const QString& name, const QString& address, const
     m_models.fleet.addNode(name, address);
     auto connection = std::make_unique<NodeConnection>(name, address, tls, m_intervalMs);
     auto* c = connection.get();
-    connect(c, &NodeConnection::snapshotReceived, this, &FleetController::onSnapshot, Qt::QueuedConnection);
+    connect(c, &NodeConnection::snapshotReceived, this, &FleetController::ingest, Qt::QueuedConnection);
     connect(c, &NodeConnection::stateChanged, this, &FleetController::onState, Qt::QueuedConnection);
     connect(c, &NodeConnection::nodeInfoReceived, this,
             [this](const QString& node, const fleet::NodeInfo& info) { m_models.fleet.setNodeInfo(node, info); },
@@ -84,7 +84,7 @@ QStringList FleetController::nodes() const {
     return names;
 }
 
-void FleetController::onSnapshot(const QString& node, const fleet::Snapshot& snapshot) {
+void FleetController::ingest(const QString& node, const fleet::Snapshot& snapshot) {
     m_lastHeard[node] = QDateTime::currentMSecsSinceEpoch();
     m_models.fleet.applySnapshot(node, snapshot);
     m_models.series.append(node, snapshot);

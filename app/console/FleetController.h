@@ -34,6 +34,10 @@ public:
     void removeNode(const QString& name);
     QStringList nodes() const;
 
+    // What every snapshot goes through on arrival: fleet table, time series, offenders. Public
+    // so a recorded or synthetic stream can be replayed through the same path (benchmarks).
+    void ingest(const QString& node, const fleet::Snapshot& snapshot);
+
     void updateLimits(const QString& node, const fleet::Limits& limits, uint64_t expectedRevision,
                       const QString& reason) override;
     void block(const QString& node, fleet::BlockKind kind, const QString& value, uint32_t seconds,
@@ -44,7 +48,6 @@ public:
     void loadLimits(const QString& node) override;
 
 private:
-    void onSnapshot(const QString& node, const fleet::Snapshot& snapshot);
     void onState(const QString& node, fleet::ConnectionState state, const QString& detail);
     void checkSilence();
     template <typename Fn>

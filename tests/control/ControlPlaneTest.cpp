@@ -378,9 +378,14 @@ TEST_F(ControlPlaneTest, rejectsRequestsOutOfBounds) {
     EXPECT_TRUE(invalid(control->revoke(kOperator, "eve", "", kThirtyDays + 1, "")));
     EXPECT_TRUE(invalid(control->revoke(kOperator, "eve", "", 60, tooLong)));
     EXPECT_TRUE(invalid(control->updateLimits(kOperator, {}, control->limits().revision, tooLong)));
+    ASSERT_TRUE(control->block(kOperator, client, "203.0.113.9", 60, "").ok());
+    EXPECT_TRUE(invalid(control->unblock(kOperator, client, "203.0.113.9", tooLong)));
+    EXPECT_TRUE(invalid(control->unblock(kOperator, client, "203.0.113.9", "bell\a")));
+    ASSERT_EQ(control->blocks().size(), 1u);
+    ASSERT_TRUE(control->unblock(kOperator, client, "203.0.113.9", "").ok());
+    ASSERT_EQ(auditEntries().size(), 2u);  // the block and the one unblock that was allowed
     EXPECT_TRUE(control->blocks().empty());
     EXPECT_TRUE(control->revocations().empty());
-    EXPECT_TRUE(auditEntries().empty());
 
     // The bounds themselves are allowed.
     EXPECT_TRUE(control->block(kOperator, client, "203.0.113.1", kThirtyDays, longest).ok());

@@ -45,30 +45,29 @@ grpc::Status unary(Call call) {
 }
 
 std::string codeName(const grpc::Status& status) {
-    static const char* kNames[] = {"OK",
-                                   "CANCELLED",
-                                   "UNKNOWN",
-                                   "INVALID_ARGUMENT",
-                                   "DEADLINE_EXCEEDED",
-                                   "NOT_FOUND",
-                                   "ALREADY_EXISTS",
-                                   "PERMISSION_DENIED",
-                                   "RESOURCE_EXHAUSTED",
-                                   "FAILED_PRECONDITION",
-                                   "ABORTED",
-                                   "OUT_OF_RANGE",
-                                   "UNIMPLEMENTED",
-                                   "INTERNAL",
-                                   "UNAVAILABLE",
-                                   "DATA_LOSS",
-                                   "UNAUTHENTICATED"};
+    // clang-format off
+    static const char* kNames[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
+                                   "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
+                                   "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+                                   "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
+                                   "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+    // clang-format on
     const int code = status.error_code();
     return std::string(code >= 0 && code <= 16 ? kNames[code] : "?") + " (" +
            status.error_message() + ")";
 }
 
-#define EXPECT_CODE(status, code) EXPECT_EQ((status).error_code(), (code)) << codeName(status)
-#define ASSERT_OK(status) ASSERT_TRUE((status).ok()) << codeName(status)
+// Each evaluates its call once, failing or not.
+#define EXPECT_CODE(call, code)                                       \
+    do {                                                              \
+        const grpc::Status status_ = (call);                          \
+        EXPECT_EQ(status_.error_code(), (code)) << codeName(status_); \
+    } while (0)
+#define ASSERT_OK(call)                                 \
+    do {                                                \
+        const grpc::Status status_ = (call);            \
+        ASSERT_TRUE(status_.ok()) << codeName(status_); \
+    } while (0)
 
 class ControlPlaneTest : public ::testing::Test {
 protected:

@@ -60,7 +60,8 @@ private:
         auto* apply = child<QPushButton>("limitsApply");
         if (!apply->isEnabled()) return nullptr;
         QTest::mouseClick(apply, Qt::LeftButton);
-        return panel->findChild<LimitsDiffDialog*>();
+        const auto dialogs = panel->findChildren<LimitsDiffDialog*>();  // the newest is last
+        return dialogs.isEmpty() ? nullptr : dialogs.last();
     }
 
 private slots:
@@ -106,6 +107,28 @@ private slots:
                                         "(revision 7 → 8); reload and re-apply"),
                  qPrintable(error->text()));
         QVERIFY(error->text().startsWith("auth-1"));
+    }
+
+    void reloadingAfterAStaleAnswerKeepsTheEdits() {
+        loadAndEdit(7);  // per-IP rate 100 → 250
+        openDiff()->accept();
+        f->actions.finish("auth-1", "update limits", false, "FAILED_PRECONDITION", kStaleMessage);
+        QCOMPARE(child<QLabel>("limitsStatus")->text(), QStringLiteral("Not applied."));
+        // Meanwhile someone else raised the global burst.
+        auto theirs = loadedLimits(8);
+        theirs.global.burst = 60000;
+        panel->load();
+        f->actions.answerLimits("auth-1", theirs);
+        QCOMPARE(panel->loadedRevision(), std::optional<uint64_t>(8));
+        QCOMPARE(child<QDoubleSpinBox>("perIpRate")->value(), 250.0);      // ours, kept
+        QCOMPARE(child<QDoubleSpinBox>("globalBurst")->value(), 60000.0);  // theirs, not undone
+        auto* dialog = openDiff();
+        QVERIFY(dialog);
+        QCOMPARE(dialog->changedFields(), QStringList{"Per-IP rate: 100 /s → 250 /s"});
+        QVERIFY(dialog->basis().contains("revision 8"));
+        dialog->accept();
+        QCOMPARE(f->actions.callsOf("updateLimits").last().expectedRevision, uint64_t{8});
+        QCOMPARE(f->actions.callsOf("updateLimits").last().limits.global.burst, 60000.0);
     }
 
     void aTerseStaleAnswerFallsBackToTheRevisionTheTableSaw() {

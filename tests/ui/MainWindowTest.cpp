@@ -4,11 +4,6 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
-#include <QDoubleSpinBox>
-#include <QTabWidget>
-#include <QDialog>
-#include "ui/LimitsPanel.h"
-#include "ui/ScalingPanel.h"
 #include <QPushButton>
 #include <QTableView>
 #include <QTableWidget>
@@ -248,33 +243,6 @@ private slots:
         QImage shot(path);
         QCOMPARE(shot.size(), window->size() * window->devicePixelRatio());
         QVERIFY(child<QWidget>("alertBanner")->isVisible());
-    }
-
-    void tmpPanels() {
-        open(6);
-        launchScene();
-        f->actions.answerLimits("auth-1", {});
-        auto* tabs = child<QTabWidget>("panelTabs");
-        window->limits()->setTarget("auth-1");
-        window->limits()->load();
-        rampart::fleet::Limits l; l.perIp = {100, 200, false}; l.perSubject = {50, 100, true}; l.global = {20000, 40000, false}; l.revision = 7;
-        f->actions.answerLimits("auth-1", l);
-        tabs->setCurrentIndex(1);
-        saveShot("tmp-limits.png");
-        window->limits()->findChild<QDoubleSpinBox*>("perIpRate")->setValue(250);
-        window->limits()->apply();
-        QTest::qWait(100);
-        if (auto* d = window->findChild<QDialog*>("limitsDiffDialog")) { d->grab().save(QCoreApplication::applicationDirPath() + "/tmp-diff.png"); d->accept(); }
-        f->actions.finish("auth-1", "update limits", false, "FAILED_PRECONDITION", "limits changed since you read them: you edited revision 7, the node is at revision 8; reload and apply again");
-        saveShot("tmp-limits2.png");
-        tabs->setCurrentIndex(2);
-        window->scaling()->setTarget("auth-5");
-        saveShot("tmp-scaling.png");
-        window->setWarRoomMode(true);
-        window->setWindowState(Qt::WindowNoState);
-        window->resize(1920, 1080);
-        tabs->setCurrentIndex(1);
-        saveShot("tmp-limits-dark.png");
     }
 
     void rendersTheWarRoomToPng() {
