@@ -154,5 +154,21 @@ if [[ -x "$BUILD/bench/rampart-bench-limits" ]]; then
         --benchmark_report_aggregates_only=true >/dev/null
 fi
 
+if [[ -x "$BUILD/bench/rampart-bench-control" ]]; then
+    echo "== control plane"
+    "$BUILD/bench/rampart-bench-control" > "$OUT/control.json" 2>"$OUT/control.log" || true
+fi
+
+if [[ -x "$BUILD/bench/rampart-bench-console" ]]; then
+    echo "== console (window shown offscreen; an hour of history first)"
+    CONSOLE_SECONDS=${CONSOLE_SECONDS:-120}
+    CONSOLE_SOAK_SECONDS=${CONSOLE_SOAK_SECONDS:-600}
+    console() { taskset -c $SERVER_CPU "$BUILD/bench/rampart-bench-console" "$@" 2>/dev/null | grep '^{' >> "$OUT/console.jsonl"; }
+    console --nodes 50 --interval-ms 1000 --seconds "$CONSOLE_SECONDS"
+    console --nodes 10 --interval-ms 100 --seconds "$CONSOLE_SECONDS"
+    taskset -c $SERVER_CPU "$BUILD/bench/rampart-bench-console" --nodes 50 --interval-ms 1000 \
+        --seconds "$CONSOLE_SOAK_SECONDS" 2>/dev/null | grep '^{' > "$OUT/console-soak.json"
+fi
+
 python3 "$ROOT/bench/summarize.py" "$OUT" > "$ROOT/BENCHMARKS.md"
 echo "wrote $ROOT/BENCHMARKS.md"
