@@ -22,8 +22,9 @@ QString AccessPolicy::readOnlyReason(const FleetModel& fleet, const QString& tar
     for (const auto& node : nodes) {
         if (fleet.roleOf(node) != QLatin1String("viewer")) return {};
     }
-    return nodes.size() == 1 ? tr("your certificate is a viewer on %1: read-only").arg(nodes.first())
-                             : tr("your certificate is a viewer on every node: read-only");
+    return nodes.size() == 1
+               ? tr("your certificate is a viewer on %1: read-only").arg(nodes.first())
+               : tr("your certificate is a viewer on every node: read-only");
 }
 
 }  // namespace rampart::console

@@ -15,8 +15,9 @@ AlertBanner::AlertBanner(AlertRules& alerts, QWidget* parent) : QLabel(parent), 
 
 void AlertBanner::reload() {
     m_messages = m_alerts.activeAlerts();
-    setText(m_messages.isEmpty() ? QString()
-                                 : QStringLiteral("⚠  ") + m_messages.join(QStringLiteral("   ·   ")));
+    setText(m_messages.isEmpty()
+                ? QString()
+                : QStringLiteral("⚠  ") + m_messages.join(QStringLiteral("   ·   ")));
     setToolTip(m_messages.join('\n'));
     setVisible(!m_messages.isEmpty());
 }

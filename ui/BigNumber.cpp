@@ -60,9 +60,12 @@ void BigNumber::setLevel(Level level) {
 
 QString BigNumber::levelName() const {
     switch (m_level) {
-        case Level::Warning: return QStringLiteral("warning");
-        case Level::Alert: return QStringLiteral("alert");
-        case Level::Normal: break;
+        case Level::Warning:
+            return QStringLiteral("warning");
+        case Level::Alert:
+            return QStringLiteral("alert");
+        case Level::Normal:
+            break;
     }
     return QStringLiteral("normal");
 }

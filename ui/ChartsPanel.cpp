@@ -15,10 +15,9 @@ namespace {
 using Metric = TimeSeriesStore::Metric;
 
 // Bottom to top: what succeeded, then each reason for a denial.
-const QList<Metric> kOutcomeMetrics{Metric::Allowed,        Metric::DeniedInvalid,
-                                    Metric::DeniedExpired,  Metric::DeniedRevoked,
-                                    Metric::DeniedRateIp,   Metric::DeniedRateUser,
-                                    Metric::DeniedRateGlobal, Metric::DeniedBlocked};
+const QList<Metric> kOutcomeMetrics{
+    Metric::Allowed,      Metric::DeniedInvalid,  Metric::DeniedExpired,    Metric::DeniedRevoked,
+    Metric::DeniedRateIp, Metric::DeniedRateUser, Metric::DeniedRateGlobal, Metric::DeniedBlocked};
 const QList<Metric> kLatencyMetrics{Metric::LatencyP50, Metric::LatencyP95, Metric::LatencyP99};
 
 // The aggregate is calm and thick; the worst nodes are the loud colours.
@@ -150,8 +149,8 @@ void ChartsPanel::onTick() {
     // New data moves the picture by at most a pixel per (window / plot width): a 60-minute
     // window gains a pixel every few seconds, and redrawing it five times a second would
     // only burn CPU. Short windows still get the full kRedrawIntervalMs rate.
-    const qint64 msPerPixel = qint64(m_windowMinutes) * 60'000 /
-                              std::max(1, m_charts[Outcomes]->plotWidth());
+    const qint64 msPerPixel =
+        qint64(m_windowMinutes) * 60'000 / std::max(1, m_charts[Outcomes]->plotWidth());
     const qint64 due = std::clamp<qint64>(msPerPixel, kRedrawIntervalMs, kMaxRedrawIntervalMs);
     if (m_sinceRedraw.isValid() && m_sinceRedraw.elapsed() + kRedrawIntervalMs / 2 < due) return;
     redraw();

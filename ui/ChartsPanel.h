@@ -30,7 +30,7 @@ class ChartsPanel : public QWidget {
     Q_OBJECT
 public:
     enum Chart { Outcomes, Latency, Cpu, Memory, ChartCount };
-    static constexpr int kRedrawIntervalMs = 200;  // 5 Hz: as often as the eye needs
+    static constexpr int kRedrawIntervalMs = 200;      // 5 Hz: as often as the eye needs
     static constexpr int kMaxRedrawIntervalMs = 2000;  // long windows: a pixel's worth of time
     static constexpr int kWorstNodes = 3;
     static constexpr int kMaxMarkers = 2000;

@@ -21,9 +21,8 @@ EventLogView::EventLogView(EventLogModel& events, QWidget* parent) : QTableView(
     horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     fitColumns();
 
-    connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
-        m_follow = value >= verticalScrollBar()->maximum() - 1;
-    });
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, this,
+            [this](int value) { m_follow = value >= verticalScrollBar()->maximum() - 1; });
     connect(&events, &QAbstractItemModel::rowsInserted, this, [this] {
         if (m_follow) scrollToBottom();
     });

@@ -38,7 +38,8 @@ FleetTable::FleetTable(FleetModel& fleet, QWidget* parent)
     connect(&fleet, &QAbstractItemModel::modelReset, this, fitSoon);
     connect(&fleet, &QAbstractItemModel::dataChanged, this, [this] {
         if (m_fitTimer.isActive()) return;
-        m_fitTimer.start(static_cast<int>(std::max<qint64>(0, kFitIntervalMs - m_sinceFit.elapsed())));
+        m_fitTimer.start(
+            static_cast<int>(std::max<qint64>(0, kFitIntervalMs - m_sinceFit.elapsed())));
     });
     m_sinceFit.start();
     m_fitTimer.start(0);

@@ -26,8 +26,8 @@ void compare(QList<LimitsDiffDialog::Change>& out, const QString& name,
                     QString::number(after.burst, 'g', 10)});
     }
     if (before.shadow != after.shadow) {
-        out.append({name + QObject::tr(" shadow"), shadowText(before.shadow),
-                    shadowText(after.shadow)});
+        out.append(
+            {name + QObject::tr(" shadow"), shadowText(before.shadow), shadowText(after.shadow)});
     }
 }
 
@@ -51,8 +51,8 @@ LimitsDiffDialog::LimitsDiffDialog(const QString& target, const fleet::Limits& b
       m_table(new QTableWidget(static_cast<int>(m_changes.size()), 3, this)) {
     setObjectName("limitsDiffDialog");
     setWindowTitle(tr("Apply limits to %1?").arg(target));
-    auto* heading = new QLabel(tr("<b>Change the rate limits on %1</b>").arg(target.toHtmlEscaped()),
-                               this);
+    auto* heading =
+        new QLabel(tr("<b>Change the rate limits on %1</b>").arg(target.toHtmlEscaped()), this);
     auto* basisLabel = new QLabel(basis, this);
     basisLabel->setObjectName("diffBasis");
     basisLabel->setWordWrap(true);

@@ -22,8 +22,8 @@ public:
 
     // `target` names where it applies ("auth-1", "all 3 nodes"); `basis` says which revision
     // the edit started from.
-    LimitsDiffDialog(const QString& target, const fleet::Limits& before,
-                     const fleet::Limits& after, const QString& basis, QWidget* parent = nullptr);
+    LimitsDiffDialog(const QString& target, const fleet::Limits& before, const fleet::Limits& after,
+                     const QString& basis, QWidget* parent = nullptr);
 
     // The fields that differ, in the panel's order.
     static QList<Change> changes(const fleet::Limits& before, const fleet::Limits& after);

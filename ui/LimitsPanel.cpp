@@ -189,8 +189,8 @@ void LimitsPanel::apply() {
     }
     const int nodes = static_cast<int>(m_fleet.nodeNames().size());
     const QString where = !target().isEmpty() ? target()
-                          : nodes == 1      ? tr("the fleet's only node")
-                                            : tr("all %1 nodes").arg(nodes);
+                          : nodes == 1        ? tr("the fleet's only node")
+                                              : tr("all %1 nodes").arg(nodes);
     const QString basis =
         target().isEmpty()
             ? tr("Based on revision %1 loaded from %2. Each node applies the change on top of "
@@ -209,9 +209,8 @@ void LimitsPanel::apply() {
 
 void LimitsPanel::send(const fleet::Limits& next) {
     if (!m_loaded) return;
-    const QString reason = m_reason->text().trimmed().isEmpty()
-                               ? tr("changed from rampart-console")
-                               : m_reason->text().trimmed();
+    const QString reason = m_reason->text().trimmed().isEmpty() ? tr("changed from rampart-console")
+                                                                : m_reason->text().trimmed();
     m_applying.clear();
     m_awaitingNew = true;
     if (target().isEmpty()) {
@@ -255,7 +254,8 @@ void LimitsPanel::onFinished(const QString& node, const QString& action,
     updateControls();
 }
 
-QString LimitsPanel::staleExplanation(const QString& node, const fleet::ActionResult& result) const {
+QString LimitsPanel::staleExplanation(const QString& node,
+                                      const fleet::ActionResult& result) const {
     // The agent says "you edited revision A, the node is at revision B"; when a node says less,
     // the revision the fleet table last saw stands in for B.
     QString from = m_loaded ? QString::number(m_loaded->revision) : tr("yours");
@@ -289,8 +289,7 @@ void LimitsPanel::updateControls() {
     const bool loaded = m_loaded.has_value();
     for (auto* editor : {m_perIp, m_perSubject, m_global}) editor->setEnabled(loaded);
     m_load->setEnabled(!m_loading);
-    const bool changed =
-        loaded && !LimitsDiffDialog::changes(*m_loaded, edited()).isEmpty();
+    const bool changed = loaded && !LimitsDiffDialog::changes(*m_loaded, edited()).isEmpty();
     m_apply->setEnabled(m_readOnly.isEmpty() && changed && m_applying.isEmpty());
     if (!m_readOnly.isEmpty()) {
         m_apply->setToolTip(m_readOnly);

@@ -62,8 +62,8 @@ private:
     fleet::Limits m_baseline;               // as the editors show them (rounded by the spin boxes)
     QString m_loadedFrom;
     bool m_loading = false;
-    bool m_awaitingNew = false;             // an update was sent: its new limits will come back
-    QSet<QString> m_applying;               // nodes whose update has not answered yet
+    bool m_awaitingNew = false;  // an update was sent: its new limits will come back
+    QSet<QString> m_applying;    // nodes whose update has not answered yet
     // After a stale-revision refusal: (baseline, edited) rules, re-applied on the next load.
     std::optional<std::pair<fleet::Limits, fleet::Limits>> m_carried;
     QString m_readOnly;

@@ -22,6 +22,7 @@
 #include "models/FleetModel.h"
 #include "models/OffendersModel.h"
 #include "models/TimeSeriesStore.h"
+#include "ui/AccessPolicy.h"
 #include "ui/AddNodeDialog.h"
 #include "ui/AlertBanner.h"
 #include "ui/ChartsPanel.h"
@@ -174,9 +175,11 @@ void MainWindow::connectActions() {
     connect(a->focusLimits, &QAction::triggered, this, [this] { showPanel(m_limits); });
     connect(a->blockOffender, &QAction::triggered, this, [this] {
         showPanel(m_offenders);
-        if (!m_offenders->blockSelected()) {
-            statusBar()->showMessage(tr("Select an offender to block first"), 4000);
-        }
+        if (m_offenders->blockSelected()) return;
+        const QString readOnly = AccessPolicy::readOnlyReason(m_models.fleet, {});
+        statusBar()->showMessage(readOnly.isEmpty() ? tr("Select an offender to block first")
+                                                    : tr("Cannot block: %1").arg(readOnly),
+                                 5000);
     });
     connect(a->shortcuts, &QAction::triggered, this, &MainWindow::showShortcuts);
     connect(m_charts, &ChartsPanel::pausedChanged, this, [this](bool paused) {
@@ -306,9 +309,9 @@ void MainWindow::askAddNode() {
 }
 
 void MainWindow::askOpenFleet() {
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open fleet file"), m_models.settings.lastFleetFile(),
-        tr("Fleet files (*.yaml *.yml *.json *.ini);;All files (*)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open fleet file"), m_models.settings.lastFleetFile(),
+                                     tr("Fleet files (*.yaml *.yml *.json *.ini);;All files (*)"));
     if (path.isEmpty()) return;
     m_models.settings.setLastFleetFile(path);
     emit openFleetFileRequested(path);

@@ -37,8 +37,8 @@ MainWindowActions::MainWindowActions(QObject* parent) : QObject(parent) {
 
     focusFleet = make(tr("Go to the &fleet table"), "actionFocusFleet", QKeySequence(tr("Ctrl+F")));
     focusLimits = make(tr("Go to &limits"), "actionFocusLimits", QKeySequence(tr("Ctrl+L")));
-    blockOffender = make(tr("&Block selected offender"), "actionBlockOffender",
-                         QKeySequence(tr("Ctrl+B")));
+    blockOffender =
+        make(tr("&Block selected offender"), "actionBlockOffender", QKeySequence(tr("Ctrl+B")));
     shortcuts = make(tr("&Shortcuts…"), "actionShortcuts", QKeySequence::HelpContents);
 }
 

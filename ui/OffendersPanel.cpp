@@ -110,20 +110,20 @@ bool OffendersPanel::blockSelected() {
     if (row < 0 || !AccessPolicy::readOnlyReason(m_fleet, {}).isEmpty()) return false;
     const QString key = m_offenders.keyAt(row);
     if (key.isEmpty()) return false;
-    const auto kind = m_offenders.isSubjectAt(row) ? fleet::BlockKind::Subject
-                                                   : fleet::BlockKind::Client;
+    const auto kind =
+        m_offenders.isSubjectAt(row) ? fleet::BlockKind::Subject : fleet::BlockKind::Client;
     m_actions.block({}, kind, key, blockSeconds(),
                     tr("blocked from rampart-console as a top offender"));
-    m_status->setText(tr("Blocking %1 for %2 on every node…")
-                          .arg(key, format::duration(blockSeconds())));
+    m_status->setText(
+        tr("Blocking %1 for %2 on every node…").arg(key, format::duration(blockSeconds())));
     return true;
 }
 
 void OffendersPanel::openRevokeDialog() {
     if (!AccessPolicy::readOnlyReason(m_fleet, {}).isEmpty()) return;
     const int row = selectedRow();
-    const QString subject = row >= 0 && m_offenders.isSubjectAt(row) ? m_offenders.keyAt(row)
-                                                                     : QString();
+    const QString subject =
+        row >= 0 && m_offenders.isSubjectAt(row) ? m_offenders.keyAt(row) : QString();
     auto* dialog = new RevokeDialog(subject, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
@@ -138,8 +138,7 @@ void OffendersPanel::updateControls() {
     const QString readOnly = AccessPolicy::readOnlyReason(m_fleet, {});
     const int row = selectedRow();
     const QString key = row >= 0 ? m_offenders.keyAt(row) : QString();
-    m_block->setText(key.isEmpty() ? tr("Block selected")
-                                   : tr("Block %1").arg(key));
+    m_block->setText(key.isEmpty() ? tr("Block selected") : tr("Block %1").arg(key));
     m_block->setEnabled(readOnly.isEmpty() && !key.isEmpty());
     m_revoke->setEnabled(readOnly.isEmpty());
     if (!readOnly.isEmpty()) {

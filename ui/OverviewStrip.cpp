@@ -100,8 +100,8 @@ void OverviewStrip::updateLevels() {
         if (m == AlertRules::kCpu) hot << scope;
     }
     hot.sort();
-    auto nodesLevel = hot.isEmpty() && connecting == 0 ? BigNumber::Level::Normal
-                                                       : BigNumber::Level::Warning;
+    auto nodesLevel =
+        hot.isEmpty() && connecting == 0 ? BigNumber::Level::Normal : BigNumber::Level::Warning;
     if (down > 0) nodesLevel = BigNumber::Level::Alert;
     m_nodes->setLevel(nodesLevel);
     m_nodes->setDetail(hot.isEmpty() ? QString() : tr("CPU alert: %1").arg(hot.join(", ")));

@@ -119,8 +119,8 @@ void ScalingPanel::refresh() {
 }
 
 QString ScalingPanel::recommendationReason(double cpu) const {
-    const QString cpuText = cpu >= 0 ? tr("process CPU %1 % of a core").arg(cpu, 0, 'f', 0)
-                                     : tr("no CPU figure");
+    const QString cpuText =
+        cpu >= 0 ? tr("process CPU %1 % of a core").arg(cpu, 0, 'f', 0) : tr("no CPU figure");
     // The node's rule is the Kubernetes HPA's: ceil(current × observed ÷ target), no change
     // within 10 % of the target.
     if (m_recommended > m_current) {
@@ -141,7 +141,8 @@ QString ScalingPanel::recommendationReason(double cpu) const {
 }
 
 void ScalingPanel::applySize(int replicas) {
-    if (target().isEmpty() || replicas < 0 || !AccessPolicy::readOnlyReason(m_fleet, target()).isEmpty()) {
+    if (target().isEmpty() || replicas < 0 ||
+        !AccessPolicy::readOnlyReason(m_fleet, target()).isEmpty()) {
         return;
     }
     m_pending = true;
@@ -164,17 +165,16 @@ void ScalingPanel::updateControls() {
     const bool allowed = why.isEmpty();
     m_replicas->setEnabled(allowed);
     m_apply->setEnabled(allowed);
-    m_applyRecommendation->setEnabled(allowed && m_recommended >= 0 &&
-                                      m_recommended != m_current);
+    m_applyRecommendation->setEnabled(allowed && m_recommended >= 0 && m_recommended != m_current);
     m_apply->setText(tr("Scale to %1").arg(m_replicas->value()));
     m_applyRecommendation->setText(m_recommended >= 0
                                        ? tr("Apply recommendation (%1)").arg(m_recommended)
                                        : tr("Apply recommendation"));
     m_apply->setToolTip(allowed ? tr("Set %1's data-plane size").arg(target()) : why);
-    m_applyRecommendation->setToolTip(
-        allowed ? (m_recommended == m_current ? tr("Already at the recommended size")
-                                              : tr("Scale to what the node recommends"))
-                : why);
+    m_applyRecommendation->setToolTip(allowed ? (m_recommended == m_current
+                                                     ? tr("Already at the recommended size")
+                                                     : tr("Scale to what the node recommends"))
+                                              : why);
 }
 
 }  // namespace rampart::console

@@ -21,7 +21,7 @@ public:
 
     void setTarget(const QString& node);
     QString target() const;
-    int currentSize() const { return m_current; }       // -1 when unknown
+    int currentSize() const { return m_current; }          // -1 when unknown
     int recommendedSize() const { return m_recommended; }  // -1 when unknown
     void applySize(int replicas);
     void applyRecommendation();

@@ -57,10 +57,12 @@ QString styleSheet(bool dark) {
                 border-radius: 3px; }
 #alertBanner { background: #c62828; color: white; font-weight: bold; padding: 6px 10px;
                border-radius: 3px; }
-#errorLabel, #limitsError { color: #e53935; font-weight: bold; }
+#limitsError { color: #e53935; font-weight: bold; }
 rampart--console--BigNumber { background: %1; border: 1px solid %2; border-radius: 4px; }
-rampart--console--BigNumber[level="warning"] { background: #8a6100; border-color: #e0a100; }
-rampart--console--BigNumber[level="alert"] { background: #8e1c1c; border-color: #e53935; }
+rampart--console--BigNumber[level="warning"] { background: #f0b400; border-color: #e0a100; }
+rampart--console--BigNumber[level="warning"] QLabel { color: #111; }
+rampart--console--BigNumber[level="alert"] { background: #b71c1c; border-color: #e53935; }
+rampart--console--BigNumber[level="alert"] QLabel { color: white; }
 )")
         .arg(tile, border);
 }

@@ -206,8 +206,8 @@ void TimeChart::setFrame(const QList<QList<QPointF>>& data, const QList<EventMar
             slot.line->replace(data[i]);
             ++m_replaceCount;
             const double m = maxY(data[i]);
-            (slot.axis == Axis::Right ? rightMax : leftMax) = std::max(
-                slot.axis == Axis::Right ? rightMax : leftMax, m);
+            (slot.axis == Axis::Right ? rightMax : leftMax) =
+                std::max(slot.axis == Axis::Right ? rightMax : leftMax, m);
             setLegendVisible(slot, !data[i].isEmpty());
         }
     }
@@ -232,8 +232,9 @@ void TimeChart::setRanges(qint64 fromMs, qint64 toMs, double leftMax, double rig
     m_toMs = toMs;
     m_settingRange = true;
     m_timeAxis->setFormat(toMs - fromMs > 10 * 60 * 1000 ? QStringLiteral("HH:mm")
-                                                          : QStringLiteral("HH:mm:ss"));
-    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(fromMs), QDateTime::fromMSecsSinceEpoch(toMs));
+                                                         : QStringLiteral("HH:mm:ss"));
+    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(fromMs),
+                         QDateTime::fromMSecsSinceEpoch(toMs));
     m_leftMax = niceMax(leftMax);
     m_leftAxis->setLabelFormat(labelFormat(m_leftMax));
     m_leftAxis->setRange(0, m_leftMax);

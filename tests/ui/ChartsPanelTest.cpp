@@ -127,8 +127,8 @@ private slots:
         QTRY_VERIFY(panel->redrawCount() >= 1);
         auto* chart = panel->chart(ChartsPanel::Latency);
         const QRectF plot = chart->chart()->plotArea();
-        chart->chart()->zoomIn(QRectF(plot.left() + plot.width() / 4, plot.top(), plot.width() / 4,
-                                      plot.height()));
+        chart->chart()->zoomIn(
+            QRectF(plot.left() + plot.width() / 4, plot.top(), plot.width() / 4, plot.height()));
         QVERIFY(panel->isPaused());
         auto* banner = panel->findChild<QLabel*>("pausedBanner");
         QVERIFY(banner->isVisible());
@@ -164,8 +164,9 @@ private slots:
         const QPointF point = p99->at(p99->count() / 2);
         emit p99->hovered(point, true);
         QTRY_VERIFY(QToolTip::isVisible());
-        QVERIFY2(QToolTip::text().startsWith("p99\n" + QString::number(point.y(), 'f', 2) + " ms at "),
-                 qPrintable(QToolTip::text()));
+        QVERIFY2(
+            QToolTip::text().startsWith("p99\n" + QString::number(point.y(), 'f', 2) + " ms at "),
+            qPrintable(QToolTip::text()));
         emit p99->hovered(point, false);
         QTRY_VERIFY(!QToolTip::isVisible());
 
@@ -174,7 +175,8 @@ private slots:
         QXYSeries* markers = nullptr;
         for (auto* s : latency->chart()->series()) {
             auto* xy = qobject_cast<QXYSeries*>(s);
-            if (xy && xy->count() == 1 && s->type() == QAbstractSeries::SeriesTypeScatter) markers = xy;
+            if (xy && xy->count() == 1 && s->type() == QAbstractSeries::SeriesTypeScatter)
+                markers = xy;
         }
         QVERIFY(markers);
         emit markers->hovered(markers->at(0), true);

@@ -50,7 +50,8 @@ private:
         QCOMPARE(f->actions.callsOf("loadLimits").first().node, QStringLiteral("auth-1"));
         QVERIFY(!child<QPushButton>("limitsApply")->isEnabled());
         f->actions.answerLimits("auth-1", loadedLimits(revision));
-        QVERIFY(child<QLabel>("limitsStatus")->text().contains(QString("Revision %1").arg(revision)));
+        QVERIFY(
+            child<QLabel>("limitsStatus")->text().contains(QString("Revision %1").arg(revision)));
         QCOMPARE(child<QDoubleSpinBox>("perIpRate")->value(), 100.0);
         QVERIFY(!child<QPushButton>("limitsApply")->isEnabled());  // nothing changed yet
         child<QDoubleSpinBox>("perIpRate")->setValue(250);
@@ -197,7 +198,8 @@ private slots:
         loadAndEdit(7);  // reading is allowed
         auto* apply = child<QPushButton>("limitsApply");
         QVERIFY(!apply->isEnabled());
-        QCOMPARE(apply->toolTip(), QStringLiteral("your certificate is a viewer on auth-1: read-only"));
+        QCOMPARE(apply->toolTip(),
+                 QStringLiteral("your certificate is a viewer on auth-1: read-only"));
         QVERIFY(!openDiff());
         // auth-2 is still an operator's.
         panel->setTarget("auth-2");
@@ -209,7 +211,8 @@ private slots:
         f->setRole("auth-2", "viewer");
         panel->setTarget({});
         QVERIFY(!apply->isEnabled());
-        QCOMPARE(apply->toolTip(), QStringLiteral("your certificate is a viewer on every node: read-only"));
+        QCOMPARE(apply->toolTip(),
+                 QStringLiteral("your certificate is a viewer on every node: read-only"));
     }
 };
 

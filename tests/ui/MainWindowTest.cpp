@@ -62,6 +62,7 @@ private:
         f->events.add(EventLogModel::Kind::Action, "fleet", "block 203.0.113.7 for 900 s",
                       f->nowMs() - 240'000);
         f->alerts.evaluate(AlertRules::kFleetScope, 4, 72, 60, f->nowMs());
+        f->alerts.evaluate("auth-5", 4, 40, 106, f->nowMs());
         f->events.add(EventLogModel::Kind::Alert, "fleet", "p99 at 72 ms (threshold 50 ms)",
                       f->nowMs() - 200'000);
         window->setWindowMinutes(15);
@@ -183,7 +184,8 @@ private slots:
                                                         {"nodeCa", "/etc/rampart/ca.pem"},
                                                         {"nodeCert", "/etc/rampart/console.pem"},
                                                         {"nodeKey", "/etc/rampart/console.key"}};
-        for (const auto& [name, value] : fields) dialog->findChild<QLineEdit*>(name)->setText(value);
+        for (const auto& [name, value] : fields)
+            dialog->findChild<QLineEdit*>(name)->setText(value);
         QVERIFY(ok->isEnabled());
         QTest::mouseClick(ok, Qt::LeftButton);
         QCOMPARE(asked.count(), 1);
