@@ -55,6 +55,8 @@ PACKAGES=(
 CONSOLE_PACKAGES=(
     qt6-base-dev
     qt6-charts-dev
+    libqt6opengl6-dev
+    libxkbcommon-dev
     qt6-svg-dev
     libgl-dev
     fonts-dejavu-core

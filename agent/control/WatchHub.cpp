@@ -47,6 +47,14 @@ void WatchReactor::end(grpc::Status status) {
     Finish(std::move(status));
 }
 
+void WatchReactor::finishForShutdown() {
+    // The hub's lock is held: OnDone (which takes it first) cannot delete this meanwhile.
+    absl::MutexLock lock(&mutex_);
+    if (finished_) return;
+    finished_ = true;
+    Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "node shutting down"));
+}
+
 void WatchReactor::OnDone() {
     hub_.remove(this);
     delete this;
@@ -72,6 +80,8 @@ void WatchHub::stop() {
     {
         absl::MutexLock lock(&mutex_);
         stopping_ = true;
+        for (auto* watcher : watchers_) watcher->finishForShutdown();
+        watchers_.clear();
     }
     if (thread_.joinable()) thread_.join();
 }

@@ -29,6 +29,7 @@ private:
     friend class WatchHub;
     void tick(std::chrono::steady_clock::time_point now);  // called by the hub, under its lock
     void end(grpc::Status status);
+    void finishForShutdown();  // called by the hub, under its lock
 
     WatchHub& hub_;
     std::unique_ptr<SnapshotBuilder> builder_;
@@ -50,6 +51,7 @@ public:
 
     bool add(WatchReactor* reactor);  // false when full
     void remove(WatchReactor* reactor);
+    // Ends every open Watch (the node is shutting down) and stops the thread.
     void stop();
 
 private:
