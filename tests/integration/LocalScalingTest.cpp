@@ -1,0 +1,166 @@
+// The local scaling backend on a real agent: scale 1 → 3 → 1 while clients keep checking, and
+// no check fails.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <signal.h>
+
+#include "AgentTestBed.h"
+#include "rampart/v1/control.grpc.pb.h"
+#include "rpc/client/ControlChannel.h"
+
+namespace rampart::testing {
+namespace {
+
+// Worker processes started for this agent's config (their command line names it).
+int workersOf(const std::filesystem::path& config) {
+    int count = 0;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        std::ifstream cmdline(entry.path() / "cmdline", std::ios::binary);
+        std::string text((std::istreambuf_iterator<char>(cmdline)), {});
+        for (auto& c : text) c = c == '\0' ? ' ' : c;
+        if (text.find(config.string()) != std::string::npos && text.find("--worker") != std::string::npos) ++count;
+    }
+    return count;
+}
+
+TEST(LocalScaling, scalesOneToThreeToOneUnderLoadWithNoFailedCheck) {
+    TempDir certs;
+    ASSERT_EQ(std::system(("'" RAMPART_SOURCE_DIR "/scripts/make-dev-certs.sh' '" + certs.path().string() +
+                           "' 1 >/dev/null")
+                              .c_str()),
+              0);
+    const auto c = certs.path().string();
+    AgentTestBed bed("control:\n"
+                     "  listen: \"127.0.0.1:0\"\n"
+                     "  cert_file: " + c + "/node.crt\n"
+                     "  key_file: " + c + "/node.key\n"
+                     "  client_ca_file: " + c + "/ca.crt\n"
+                     "  operators: [operator]\n"
+                     "  state_dir: state\n"
+                     "scaling:\n"
+                     "  backend: local\n"
+                     "  max_replicas: 4\n"
+                     "  local: {drain_grace: 3s}\n");
+    ASSERT_TRUE(bed.agent.start()) << bed.agent.log();
+    auto channel = rpc::makeControlChannel(bed.agent.controlAddress(),
+                                           {c + "/ca.crt", c + "/operator.crt", c + "/operator.key"});
+    ASSERT_TRUE(channel.ok());
+    auto control = v1::Control::NewStub(*channel);
+    const auto scaleTo = [&](uint32_t replicas) {
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+        v1::ScaleRequest request;
+        request.set_replicas(replicas);
+        v1::ScaleStatus status;
+        const auto result = control->Scale(&context, request, &status);
+        EXPECT_TRUE(result.ok()) << result.error_message();
+        return status.current();
+    };
+
+    const std::string token = bed.validToken(bed.keyA);
+    std::atomic<bool> stop{false};
+    std::atomic<int> calls{0}, failures{0};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 3; ++t) {
+        clients.emplace_back([&, t] {
+            for (int round = 0; !stop; ++round) {
+                // A fresh connection now and then, so the kernel spreads clients over workers
+                // (and some land on one that is draining).
+                grpc::ChannelArguments args;
+                args.SetInt("test.round", round * 10 + t);
+                auto stub = v1::Auth::NewStub(grpc::CreateCustomChannel(
+                    bed.agent.address(), grpc::InsecureChannelCredentials(), args));
+                for (int i = 0; i < 25 && !stop; ++i) {
+                    grpc::ClientContext context;
+                    // As a gateway does: wait for a usable connection rather than fail on the
+                    // one that just closed.
+                    context.set_wait_for_ready(true);
+                    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+                    v1::CheckRequest request;
+                    request.set_token(token);
+                    v1::CheckResponse response;
+                    const auto status = stub->Check(&context, request, &response);
+                    if (!status.ok() || response.verdict() != v1::ALLOW) ++failures;
+                    ++calls;
+                }
+            }
+        });
+    }
+    const auto callsPass = [&](int more) {
+        const int target = calls.load() + more;
+        return eventually([&] { return calls.load() >= target; }, std::chrono::seconds(30));
+    };
+
+    ASSERT_TRUE(callsPass(200));
+    EXPECT_EQ(scaleTo(3), 3u);
+    EXPECT_TRUE(eventually([&] { return workersOf(bed.configPath) == 2; }));
+    ASSERT_TRUE(callsPass(500));
+    EXPECT_EQ(scaleTo(1), 1u);
+    EXPECT_EQ(workersOf(bed.configPath), 0);  // drained and reaped before Scale returned
+    ASSERT_TRUE(callsPass(300));
+    stop = true;
+    for (auto& t : clients) t.join();
+    EXPECT_EQ(failures.load(), 0) << "of " << calls.load() << " checks";
+
+    // The scaling is in the audit log.
+    grpc::ClientContext context;
+    v1::GetAuditRequest request;
+    v1::AuditLog audit;
+    ASSERT_TRUE(control->GetAudit(&context, request, &audit).ok());
+    int scales = 0;
+    for (const auto& entry : audit.entries()) scales += entry.action().rfind("scale", 0) == 0;
+    EXPECT_EQ(scales, 2);
+}
+
+TEST(LocalScaling, crashedWorkerIsRestarted) {
+    TempDir certs;
+    ASSERT_EQ(std::system(("'" RAMPART_SOURCE_DIR "/scripts/make-dev-certs.sh' '" + certs.path().string() +
+                           "' 1 >/dev/null")
+                              .c_str()),
+              0);
+    const auto c = certs.path().string();
+    AgentTestBed bed("control:\n"
+                     "  listen: \"127.0.0.1:0\"\n"
+                     "  cert_file: " + c + "/node.crt\n"
+                     "  key_file: " + c + "/node.key\n"
+                     "  client_ca_file: " + c + "/ca.crt\n"
+                     "  operators: [operator]\n"
+                     "  state_dir: state\n"
+                     "scaling: {backend: local, local: {drain_grace: 2s}}\n");
+    ASSERT_TRUE(bed.agent.start()) << bed.agent.log();
+    auto channel = rpc::makeControlChannel(bed.agent.controlAddress(),
+                                           {c + "/ca.crt", c + "/operator.crt", c + "/operator.key"});
+    ASSERT_TRUE(channel.ok());
+    auto control = v1::Control::NewStub(*channel);
+    grpc::ClientContext context;
+    v1::ScaleRequest request;
+    request.set_replicas(2);
+    v1::ScaleStatus status;
+    ASSERT_TRUE(control->Scale(&context, request, &status).ok());
+
+    pid_t worker = 0;
+    ASSERT_TRUE(eventually([&] {
+        for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+            std::ifstream cmdline(entry.path() / "cmdline", std::ios::binary);
+            std::string text((std::istreambuf_iterator<char>(cmdline)), {});
+            for (auto& ch : text) ch = ch == '\0' ? ' ' : ch;
+            if (text.find(bed.configPath.string()) != std::string::npos && text.find("--worker") != std::string::npos) {
+                worker = std::stoi(entry.path().filename().string());
+                return true;
+            }
+        }
+        return false;
+    }));
+    ::kill(worker, SIGKILL);
+    EXPECT_TRUE(eventually([&] { return bed.agent.log().find("restarting") != std::string::npos; }))
+        << bed.agent.log();
+    EXPECT_TRUE(eventually([&] { return workersOf(bed.configPath) == 1; }));
+}
+
+}  // namespace
+}  // namespace rampart::testing
