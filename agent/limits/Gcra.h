@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -41,7 +42,9 @@ struct GcraDecision {
 
 // Admitted over a time t from fresh: burst + rate·t (rounded down).
 inline GcraDecision gcra(int64_t storedTat, int64_t nowNs, const GcraParams& p) {
-    const int64_t tat = storedTat > nowNs ? storedTat : nowNs;
+    // A TAT further ahead than this limit allows was left by an older, looser limit: cap it, so
+    // a raised limit helps a throttled client at once instead of after the old debt runs out.
+    const int64_t tat = std::clamp(storedTat, nowNs, nowNs + p.toleranceNs);
     const int64_t newTat = tat + p.emissionNs;
     const int64_t allowAt = newTat - p.toleranceNs;
     if (nowNs < allowAt) return {false, storedTat, allowAt - nowNs};

@@ -11,12 +11,12 @@ namespace rampart::limits {
 
 struct TableStats {
     size_t keys = 0;        // slots in use (some may be idle and reusable)
-    size_t capacity = 0;    // most keys the table will ever hold
+    size_t capacity = 0;    // slots: at least twice the keys asked for, so those all fit
     uint64_t evictions = 0;  // live keys pushed out to make room (a flood of distinct keys)
     size_t memoryBytes = 0;
 };
 
-// GCRA state for many keys (client IPs, subjects) in fixed memory: 16 bytes a key, preallocated,
+// GCRA state for many keys (client IPs, subjects) in fixed memory: 16-byte slots, preallocated,
 // never growing. Keys live in open-addressed shards with a short probe window; a new key takes
 // an empty slot, else an idle one (TAT in the past: nothing lost), else the one whose limit
 // expires soonest. So a flood of spoofed addresses can cost accuracy for the evicted keys, never

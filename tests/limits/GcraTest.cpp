@@ -152,3 +152,20 @@ TEST(Gcra, heavierOverloadAdmitsNoMore) {
 
 }  // namespace
 }  // namespace rampart::limits
+
+namespace rampart::limits {
+namespace {
+
+TEST(Gcra, raisingALimitHelpsAThrottledClientAtOnce) {
+    const auto loose = GcraParams::of({1, 60, false});
+    int64_t tat = 0;
+    const int64_t now = 1'000'000'000'000;
+    for (int i = 0; i < 60; ++i) tat = gcra(tat, now, loose).newTat;  // the whole burst used
+    EXPECT_FALSE(gcra(tat, now, loose).allowed);
+    // The operator raises the limit: the client's old debt does not outlive it.
+    const auto raised = GcraParams::of({100, 100, false});
+    EXPECT_TRUE(gcra(tat, now, raised).allowed);
+}
+
+}  // namespace
+}  // namespace rampart::limits
