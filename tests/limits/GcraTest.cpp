@@ -162,9 +162,13 @@ TEST(Gcra, raisingALimitHelpsAThrottledClientAtOnce) {
     const int64_t now = 1'000'000'000'000;
     for (int i = 0; i < 60; ++i) tat = gcra(tat, now, loose).newTat;  // the whole burst used
     EXPECT_FALSE(gcra(tat, now, loose).allowed);
-    // The operator raises the limit: the client's old debt does not outlive it.
+    // The operator raises the limit: the client's old debt (59 s under the old limit) does not
+    // outlive it; at worst the bucket starts empty under the new limit, one 10 ms interval away.
     const auto raised = GcraParams::of({100, 100, false});
-    EXPECT_TRUE(gcra(tat, now, raised).allowed);
+    const auto next = gcra(tat, now, raised);
+    EXPECT_FALSE(next.allowed);
+    EXPECT_EQ(next.retryAfterNs, 10'000'000);
+    EXPECT_TRUE(gcra(tat, now + 10'000'000, raised).allowed);
 }
 
 }  // namespace
