@@ -36,7 +36,7 @@ struct GcraParams {
 
 struct GcraDecision {
     bool allowed;
-    int64_t newTat;       // store this when allowed; unchanged when denied
+    int64_t newTat;       // store this, allowed or not (a denial only ever lowers stale debt)
     int64_t retryAfterNs;  // when denied: how long until the next request would pass
 };
 
@@ -47,7 +47,7 @@ inline GcraDecision gcra(int64_t storedTat, int64_t nowNs, const GcraParams& p) 
     const int64_t tat = std::clamp(storedTat, nowNs, nowNs + p.toleranceNs);
     const int64_t newTat = tat + p.emissionNs;
     const int64_t allowAt = newTat - p.toleranceNs;
-    if (nowNs < allowAt) return {false, storedTat, allowAt - nowNs};
+    if (nowNs < allowAt) return {false, tat, allowAt - nowNs};
     return {true, newTat, 0};
 }
 

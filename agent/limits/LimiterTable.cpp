@@ -93,7 +93,7 @@ GcraDecision GlobalLimiter::take(int64_t nowNs, const GcraParams& params) {
     int64_t stored = tat_.load(std::memory_order_relaxed);
     while (true) {
         auto decision = gcra(stored, nowNs, params);
-        if (!decision.allowed) return decision;
+        if (decision.newTat == stored && !decision.allowed) return decision;  // nothing to store
         if (tat_.compare_exchange_weak(stored, decision.newTat, std::memory_order_relaxed)) {
             return decision;
         }

@@ -168,6 +168,7 @@ TEST(Gcra, raisingALimitHelpsAThrottledClientAtOnce) {
     const auto next = gcra(tat, now, raised);
     EXPECT_FALSE(next.allowed);
     EXPECT_EQ(next.retryAfterNs, 10'000'000);
+    tat = next.newTat;  // as a limiter slot stores it
     EXPECT_TRUE(gcra(tat, now + 10'000'000, raised).allowed);
 }
 
