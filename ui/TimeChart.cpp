@@ -74,7 +74,10 @@ TimeChart::TimeChart(const QString& title, const QString& unit, Style style, QWi
     m_leftAxis->setTickCount(5);
     m_leftAxis->setTitleText(unit);
     m_leftAxis->setRange(0, 1);
+    // setChart releases the view's default chart without deleting it.
+    QChart* placeholder = chart();
     setChart(m_chart);
+    delete placeholder;
     setRenderHint(QPainter::Antialiasing);
     setRubberBand(QChartView::HorizontalRubberBand);
     setMinimumSize(320, 200);
