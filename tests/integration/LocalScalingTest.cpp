@@ -150,11 +150,18 @@ TEST_F(LocalScaling, crashedWorkerIsRestarted) {
     v1::ScaleStatus status;
     ASSERT_TRUE(control->Scale(&context, request, &status).ok());
 
-    ASSERT_TRUE(eventually([&] { return workersOf(bed.configPath) == 1; }));
-    ::kill(workerPids(bed.configPath).front(), SIGKILL);
+    std::vector<pid_t> pids;
+    ASSERT_TRUE(eventually([&] {
+        pids = workerPids(bed.configPath);
+        return pids.size() == 1;
+    }));
+    ::kill(pids.front(), SIGKILL);
     EXPECT_TRUE(eventually([&] { return bed.agent.log().find("restarting") != std::string::npos; }))
         << bed.agent.log();
-    EXPECT_TRUE(eventually([&] { return workersOf(bed.configPath) == 1; }));
+    EXPECT_TRUE(eventually([&] {
+        const auto now = workerPids(bed.configPath);
+        return now.size() == 1 && now.front() != pids.front();
+    }));
 }
 
 }  // namespace
