@@ -24,20 +24,22 @@ fleet::ActionResult resultOf(const grpc::Status& status) {
     return {status.ok(), code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN", status.error_message()};
 }
 
-std::unique_ptr<v1::Control::Stub> stubFor(const std::string& address, const rpc::TlsFiles& tls,
-                                           std::string& error) {
-    auto channel = rpc::makeControlChannel(address, tls);
-    if (!channel.ok()) {
-        error = std::string(channel.status().message());
-        return nullptr;
-    }
-    return v1::Control::NewStub(*channel);
-}
-
 }  // namespace
 
 NodeConnection::NodeConnection(QString name, QString address, rpc::TlsFiles tls, uint32_t intervalMs)
     : m_name(std::move(name)), m_address(std::move(address)), m_tls(std::move(tls)), m_intervalMs(intervalMs) {}
+
+std::shared_ptr<grpc::Channel> NodeConnection::channel(std::string& error) {
+    std::lock_guard lock(m_channelMutex);
+    if (m_channel) return m_channel;
+    auto made = rpc::makeControlChannel(m_address.toStdString(), m_tls);
+    if (!made.ok()) {
+        error = std::string(made.status().message());
+        return nullptr;
+    }
+    m_channel = *made;
+    return m_channel;
+}
 
 NodeConnection::~NodeConnection() {
     m_stopping = true;
@@ -78,12 +80,14 @@ void NodeConnection::watchLoop() {
     std::mt19937 rng(std::random_device{}());
     int failures = 0;
     std::string error;
-    auto stub = stubFor(m_address.toStdString(), m_tls, error);
+    auto link = channel(error);
+    auto stub = link ? v1::Control::NewStub(link) : nullptr;
     while (!m_stopping) {
         if (!stub) {
             emit stateChanged(m_name, fleet::ConnectionState::Down, QString::fromStdString(error));
             sleepInterruptibly(std::chrono::seconds(5));
-            stub = stubFor(m_address.toStdString(), m_tls, error);
+            link = channel(error);
+            stub = link ? v1::Control::NewStub(link) : nullptr;
             continue;
         }
         emit stateChanged(m_name, fleet::ConnectionState::Connecting, {});
@@ -134,7 +138,8 @@ void NodeConnection::watchLoop() {
 void NodeConnection::updateLimits(const fleet::Limits& limits, quint64 expectedRevision,
                                   const QString& reason) {
     std::string error;
-    auto stub = stubFor(m_address.toStdString(), m_tls, error);
+    auto link = channel(error);
+    auto stub = link ? v1::Control::NewStub(link) : nullptr;
     const QString action = "update limits";
     if (!stub) return emit actionFinished(m_name, action, {false, "INVALID_ARGUMENT", error});
     grpc::ClientContext context;
@@ -151,7 +156,8 @@ void NodeConnection::updateLimits(const fleet::Limits& limits, quint64 expectedR
 
 void NodeConnection::block(int kind, const QString& value, quint32 seconds, const QString& reason) {
     std::string error;
-    auto stub = stubFor(m_address.toStdString(), m_tls, error);
+    auto link = channel(error);
+    auto stub = link ? v1::Control::NewStub(link) : nullptr;
     const QString action = QString("block %1 for %2 s").arg(value).arg(seconds);
     if (!stub) return emit actionFinished(m_name, action, {false, "INVALID_ARGUMENT", error});
     grpc::ClientContext context;
@@ -167,7 +173,8 @@ void NodeConnection::block(int kind, const QString& value, quint32 seconds, cons
 
 void NodeConnection::revoke(const QString& subject, quint32 seconds, const QString& reason) {
     std::string error;
-    auto stub = stubFor(m_address.toStdString(), m_tls, error);
+    auto link = channel(error);
+    auto stub = link ? v1::Control::NewStub(link) : nullptr;
     const QString action = QString("revoke %1 for %2 s").arg(subject).arg(seconds);
     if (!stub) return emit actionFinished(m_name, action, {false, "INVALID_ARGUMENT", error});
     grpc::ClientContext context;
@@ -182,7 +189,8 @@ void NodeConnection::revoke(const QString& subject, quint32 seconds, const QStri
 
 void NodeConnection::scale(quint32 replicas, const QString& reason) {
     std::string error;
-    auto stub = stubFor(m_address.toStdString(), m_tls, error);
+    auto link = channel(error);
+    auto stub = link ? v1::Control::NewStub(link) : nullptr;
     const QString action = QString("scale to %1").arg(replicas);
     if (!stub) return emit actionFinished(m_name, action, {false, "INVALID_ARGUMENT", error});
     grpc::ClientContext context;
@@ -196,7 +204,8 @@ void NodeConnection::scale(quint32 replicas, const QString& reason) {
 
 void NodeConnection::loadLimits() {
     std::string error;
-    auto stub = stubFor(m_address.toStdString(), m_tls, error);
+    auto link = channel(error);
+    auto stub = link ? v1::Control::NewStub(link) : nullptr;
     if (!stub) return emit actionFinished(m_name, "load limits", {false, "INVALID_ARGUMENT", error});
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);

@@ -13,6 +13,7 @@
 
 namespace grpc {
 class ClientContext;
+class Channel;
 }
 
 namespace rampart::console {
@@ -52,11 +53,15 @@ signals:
 
 private:
     void watchLoop();
+    std::shared_ptr<grpc::Channel> channel(std::string& error);
     bool sleepInterruptibly(std::chrono::milliseconds duration);
 
     const QString m_name;
     const QString m_address;
     const rpc::TlsFiles m_tls;
+    // One channel (one TLS connection) for the watch stream and every action, made on first use.
+    std::mutex m_channelMutex;
+    std::shared_ptr<grpc::Channel> m_channel;  // guarded by m_channelMutex
     const uint32_t m_intervalMs;
     std::thread m_watchThread;
     QThread* m_actionThread = nullptr;
