@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "limits/KeyHash.h"
+#include "limits/GlobalLimiter.h"
 #include "limits/LimiterTable.h"
 #include "limits/RateLimiter.h"
 
@@ -31,16 +32,17 @@ std::atomic<int64_t> clockBaseNs{1'000'000'000'000};
 
 class InjectedClock {
 public:
-    InjectedClock() : now_(clockBaseNs.load()) {}
+    explicit InjectedClock(int64_t stepNs = kStepNs) : now_(clockBaseNs.load()), step_(stepNs) {}
     ~InjectedClock() {
         int64_t seen = clockBaseNs.load();
         while (seen < now_ && !clockBaseNs.compare_exchange_weak(seen, now_)) {
         }
     }
-    int64_t next() { return now_ += kStepNs; }
+    int64_t next() { return now_ += step_; }
 
 private:
     int64_t now_;
+    int64_t step_;
 };
 
 const std::vector<uint64_t>& liveKeys() {
@@ -53,7 +55,7 @@ const std::vector<uint64_t>& liveKeys() {
 }
 
 // Visits every live key in a scattered order (a stride coprime with the count), so successive
-// decisions land on unrelated shards and cache lines as real traffic would.
+// decisions land on unrelated cache lines as real traffic would.
 size_t nextIndex(size_t i) { return (i + 7'919) % kLiveKeys; }
 
 // With Threads(n), Google Benchmark's Time column is wall time over every thread's iterations (the
@@ -110,8 +112,25 @@ void BM_LimiterTableTakeDependent(benchmark::State& state) {
 }
 BENCHMARK(BM_LimiterTableTakeDependent)->Threads(1)->Threads(2)->UseRealTime();
 
-// Between the two: each thread has its own half of the keys, so only the shards (and their
-// locks) are shared. The difference from the private-table figure is what the shard locks cost.
+// Its control: the same dependent decisions with a table per thread. Two threads waiting on
+// memory at once share the memory system; what they lose here is not the table's.
+void BM_LimiterTableTakeDependentPrivateTable(benchmark::State& state) {
+    static LimiterTable first(kTableKeys), second(kTableKeys);
+    auto& table = state.thread_index() % 2 == 0 ? first : second;
+    const auto& keys = liveKeys();
+    const auto params = typicalParams();
+    size_t i = 0;
+    InjectedClock clock;
+    for (auto _ : state) {
+        const auto decision = table.take(keys[i], clock.next(), params);
+        i = nextIndex(i) + static_cast<size_t>(static_cast<uint64_t>(decision.newTat) >> 63);
+    }
+    reportPerThread(state);
+}
+BENCHMARK(BM_LimiterTableTakeDependentPrivateTable)->Threads(1)->Threads(2)->UseRealTime();
+
+// Between the two: each thread has its own half of the keys, so only the table is shared, never
+// a slot. The difference from the private-table figure is what sharing the table costs.
 void BM_LimiterTableTakeDisjointKeys(benchmark::State& state) {
     auto& table = sharedTable();
     const auto& keys = liveKeys();
@@ -145,16 +164,27 @@ void BM_LimiterTableTakePrivateTable(benchmark::State& state) {
 }
 BENCHMARK(BM_LimiterTableTakePrivateTable)->Threads(1)->Threads(2)->UseRealTime();
 
+// The argument is the limit's rate per second, with a burst of 10 s of it. Every decision is an
+// admission, the case that writes (a global limit under normal load): each thread's injected
+// clock offers half the rate, so two threads together offer all of it, and the tolerance outruns
+// any drift between the threads' clocks. A lease is a millisecond of the rate, at most 256
+// requests: 20 at 20,000/s, 256 at 10 M/s.
 void BM_GlobalLimiterTake(benchmark::State& state) {
     static GlobalLimiter global;
-    // Every decision an admission, which is the one that writes (a global limit under normal
-    // load): the tolerance (10 s) outruns any drift between the threads' injected clocks.
-    const auto params = GcraParams::of({1e9, 1e10, false});
-    InjectedClock clock;
+    const auto rate = static_cast<double>(state.range(0));
+    const auto params = GcraParams::of({rate, rate * 10, false});
+    InjectedClock clock(2 * params.emissionNs);
     for (auto _ : state) benchmark::DoNotOptimize(global.take(clock.next(), params));
     reportPerThread(state);
+    state.counters["lease"] = benchmark::Counter(
+        static_cast<double>(GlobalLimiter::leaseSize(params)), benchmark::Counter::kAvgThreads);
 }
-BENCHMARK(BM_GlobalLimiterTake)->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(BM_GlobalLimiterTake)
+    ->Arg(20'000)
+    ->Arg(10'000'000)
+    ->Threads(1)
+    ->Threads(2)
+    ->UseRealTime();
 
 // The per-request client stage as the engine runs it: parse the address text, check the block and
 // allow lists, take from the per-IP table.

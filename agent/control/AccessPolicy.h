@@ -29,7 +29,7 @@ private:
     std::vector<std::string> operators_;
     std::vector<std::string> viewers_;
     limits::GcraParams callRate_;
-    limits::LimiterTable calls_{4096, 16};
+    limits::LimiterTable calls_{4096};
 };
 
 }  // namespace rampart::control

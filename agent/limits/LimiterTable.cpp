@@ -1,102 +1,118 @@
 #include "limits/LimiterTable.h"
 
+#include <algorithm>
 #include <bit>
-#include <thread>
 
 namespace rampart::limits {
 namespace {
 
-class SpinGuard {
-public:
-    explicit SpinGuard(std::atomic_flag& flag) : flag_(flag) {
-        while (flag_.test_and_set(std::memory_order_acquire)) {
-            while (flag_.test(std::memory_order_relaxed)) {
-            }
-        }
-    }
-    ~SpinGuard() { flag_.clear(std::memory_order_release); }
-
-private:
-    std::atomic_flag& flag_;
-};
+// Tells the core it is spinning, so a waiting thread yields the pipeline (and on a hyperthread,
+// the sibling) to the one it waits for.
+inline void relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
 
 }  // namespace
 
-LimiterTable::LimiterTable(size_t maxKeys, size_t shardCount) {
-    const size_t shards = std::bit_ceil(std::max<size_t>(1, std::min(shardCount, maxKeys / 64 + 1)));
-    // Slots per shard: a power of two and at least twice the keys asked for. At a load of one
-    // half, an 8-slot probe window almost never fills, so maxKeys live keys all keep their state
-    // (measured: at a load of one, 10 % of a million live keys were evicted).
-    slotsPerShard_ = std::bit_ceil(std::max<size_t>(kProbe, (2 * maxKeys + shards - 1) / shards));
-    shardMask_ = shards - 1;
-    slotMask_ = slotsPerShard_ - 1;
-    shards_ = std::vector<Shard>(shards);
-    for (auto& shard : shards_) {
-        shard.slots = std::make_unique<Slot[]>(slotsPerShard_);  // zeroed: all empty
-    }
+LimiterTable::LimiterTable(size_t maxKeys)
+    // A power of two and at least twice the keys asked for. At a load of one half, an 8-slot
+    // probe window almost never fills, so maxKeys live keys all keep their state (measured: at a
+    // load of one, 10 % of a million live keys were evicted).
+    : slotMask_(std::bit_ceil(std::max<size_t>(kProbe, 2 * maxKeys)) - 1),
+      slots_(std::make_unique<Slot[]>(slotMask_ + 1)),
+      counters_(std::make_unique<Counters[]>(kCounterLines)) {}
+
+bool LimiterTable::lock(Slot& slot, uint64_t expected) {
+    return slot.key.compare_exchange_strong(expected, expected | kLocked, std::memory_order_acquire,
+                                            std::memory_order_relaxed);
 }
 
 GcraDecision LimiterTable::take(uint64_t key, int64_t nowNs, const GcraParams& params) {
-    Shard& shard = shards_[key & shardMask_];
-    const size_t home = (key >> 20) & slotMask_;
-    SpinGuard guard(shard.lock);
+    key &= ~kLocked;  // the top bit is the slot lock; keys are hashes, so nothing is lost
+    if (key == 0) key = 1;
+    GcraDecision decision;
+    while (!tryTake(key, nowNs, params, decision)) relax();
+    return decision;
+}
+
+// One look at the key's probe window. Returns false when another thread changed a slot between
+// the look and the compare-and-swap; the caller looks again.
+//
+// Two threads inserting the same new key at the same instant into different reusable slots can,
+// rarely, both succeed. Lookups then always reach the first copy in probe order and the other
+// goes idle and is reused: at worst one request is judged against a fresh state.
+bool LimiterTable::tryTake(uint64_t key, int64_t nowNs, const GcraParams& params,
+                           GcraDecision& decision) {
+    const size_t home = key & slotMask_;
     Slot* empty = nullptr;
     Slot* idle = nullptr;
+    uint64_t idleKey = 0;
     Slot* soonest = nullptr;
+    uint64_t soonestKey = 0;
+    int64_t soonestTat = 0;
     for (size_t i = 0; i < kProbe; ++i) {
-        Slot& slot = shard.slots[(home + i) & slotMask_];
-        if (slot.key == key) {
-            auto decision = gcra(slot.tat, nowNs, params);
-            slot.tat = decision.newTat;
-            return decision;
+        Slot& slot = slots_[(home + i) & slotMask_];
+        const uint64_t seen = slot.key.load(std::memory_order_acquire);
+        if ((seen & ~kLocked) == key) {
+            if ((seen & kLocked) || !lock(slot, seen)) return false;  // busy with our key: wait
+            decision = gcra(slot.tat.load(std::memory_order_relaxed), nowNs, params);
+            slot.tat.store(decision.newTat, std::memory_order_relaxed);
+            unlock(slot, key);
+            return true;
         }
-        if (slot.key == 0) {
+        if (seen == 0) {
             if (!empty) empty = &slot;
             continue;
         }
-        if (slot.tat <= nowNs && !idle) idle = &slot;
-        if (!soonest || slot.tat < soonest->tat) soonest = &slot;
+        if (seen & kLocked) continue;  // another key being updated: not one to replace now
+        const int64_t tat = slot.tat.load(std::memory_order_relaxed);
+        if (tat <= nowNs && !idle) {
+            idle = &slot;
+            idleKey = seen;
+        }
+        if (!soonest || tat < soonestTat) {
+            soonest = &slot;
+            soonestKey = seen;
+            soonestTat = tat;
+        }
     }
+
     Slot* target = empty ? empty : idle ? idle : soonest;
-    if (empty) {
-        ++shard.used;
-    } else if (!idle) {
-        ++shard.evictions;
-    }
-    auto decision = gcra(0, nowNs, params);
-    target->key = key;
-    target->tat = decision.newTat;
-    return decision;
+    const uint64_t replaced = empty ? 0 : idle ? idleKey : soonestKey;
+    if (!target || !lock(*target, replaced)) return false;
+    // Read again under the lock: the key we replace may have been used since the look.
+    const bool evicted = replaced != 0 && target->tat.load(std::memory_order_relaxed) > nowNs;
+    decision = gcra(0, nowNs, params);
+    target->tat.store(decision.newTat, std::memory_order_relaxed);
+    unlock(*target, key);
+
+    Counters& counters = counters_[(key >> 56) & (kCounterLines - 1)];
+    if (replaced == 0) counters.used.fetch_add(1, std::memory_order_relaxed);
+    if (evicted) counters.evictions.fetch_add(1, std::memory_order_relaxed);
+    return true;
 }
 
 TableStats LimiterTable::stats() const {
     TableStats stats;
-    stats.capacity = shards_.size() * slotsPerShard_;
-    stats.memoryBytes = stats.capacity * sizeof(Slot) + shards_.size() * sizeof(Shard);
-    for (const auto& shard : shards_) {
-        // Racy reads of plain counters are fine for reporting; these are only ever incremented.
-        stats.keys += __atomic_load_n(&shard.used, __ATOMIC_RELAXED);
-        stats.evictions += __atomic_load_n(&shard.evictions, __ATOMIC_RELAXED);
+    stats.capacity = slotMask_ + 1;
+    stats.memoryBytes = stats.capacity * sizeof(Slot) + kCounterLines * sizeof(Counters);
+    for (size_t i = 0; i < kCounterLines; ++i) {
+        stats.keys += counters_[i].used.load(std::memory_order_relaxed);
+        stats.evictions += counters_[i].evictions.load(std::memory_order_relaxed);
     }
     return stats;
 }
 
 void LimiterTable::clear() {
-    for (auto& shard : shards_) {
-        SpinGuard guard(shard.lock);
-        std::fill_n(shard.slots.get(), slotsPerShard_, Slot{0, 0});
-        shard.used = 0;
+    for (size_t i = 0; i <= slotMask_; ++i) {
+        slots_[i].key.store(0, std::memory_order_relaxed);
+        slots_[i].tat.store(0, std::memory_order_relaxed);
     }
-}
-
-GcraDecision GlobalLimiter::take(int64_t nowNs, const GcraParams& params) {
-    int64_t stored = tat_.load(std::memory_order_relaxed);
-    while (true) {
-        auto decision = gcra(stored, nowNs, params);
-        if (decision.newTat == stored && !decision.allowed) return decision;  // nothing to store
-        if (tat_.compare_exchange_weak(stored, decision.newTat, std::memory_order_relaxed)) {
-            return decision;
-        }
+    for (size_t i = 0; i < kCounterLines; ++i) {
+        counters_[i].used.store(0, std::memory_order_relaxed);
+        counters_[i].evictions.store(0, std::memory_order_relaxed);
     }
 }
 

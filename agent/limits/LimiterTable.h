@@ -17,45 +17,48 @@ struct TableStats {
 };
 
 // GCRA state for many keys (client IPs, subjects) in fixed memory: 16-byte slots, preallocated,
-// never growing. Keys live in open-addressed shards with a short probe window; a new key takes
+// never growing. A key lives in a short probe window of an open-addressed array; a new key takes
 // an empty slot, else an idle one (TAT in the past: nothing lost), else the one whose limit
 // expires soonest. So a flood of spoofed addresses can cost accuracy for the evicted keys, never
-// memory. Shards have their own small lock, so threads rarely meet.
+// memory.
+//
+// Each slot is its own lock: one bit of its key word, taken with a compare-and-swap on the cache
+// line the decision touches anyway. Threads only ever meet on a key they both use, never on a
+// lock that guards many keys, so a second thread does not slow the first.
 class LimiterTable {
 public:
-    explicit LimiterTable(size_t maxKeys, size_t shardCount = 256);
+    explicit LimiterTable(size_t maxKeys);
 
     GcraDecision take(uint64_t key, int64_t nowNs, const GcraParams& params);
     TableStats stats() const;
+    // Not safe against concurrent take(): for tests and for resetting a table nobody uses.
     void clear();
 
 private:
     struct Slot {
-        uint64_t key;  // 0: empty
-        int64_t tat;
+        std::atomic<uint64_t> key{0};  // 0: empty; kLocked set while a thread updates the slot
+        std::atomic<int64_t> tat{0};
     };
+    static_assert(sizeof(Slot) == 16);
+    static constexpr uint64_t kLocked = uint64_t{1} << 63;
     static constexpr size_t kProbe = 8;  // slots searched per key: two cache lines
-    struct alignas(64) Shard {
-        std::atomic_flag lock = ATOMIC_FLAG_INIT;
-        size_t used = 0;
-        uint64_t evictions = 0;
-        std::unique_ptr<Slot[]> slots;
+
+    // Counters for stats(), spread over several cache lines so a flood of new keys on two
+    // threads does not funnel through one.
+    struct alignas(64) Counters {
+        std::atomic<uint64_t> used{0};
+        std::atomic<uint64_t> evictions{0};
     };
+    static constexpr size_t kCounterLines = 16;
 
-    size_t shardMask_;
+    // Locks `slot` if it still holds `expected`; returns false if another thread changed it.
+    static bool lock(Slot& slot, uint64_t expected);
+    static void unlock(Slot& slot, uint64_t key) { slot.key.store(key, std::memory_order_release); }
+    bool tryTake(uint64_t key, int64_t nowNs, const GcraParams& params, GcraDecision& decision);
+
     size_t slotMask_;
-    size_t slotsPerShard_;
-    std::vector<Shard> shards_;
-};
-
-// One GCRA state shared by every request: a single atomic TAT updated by compare-and-swap.
-class GlobalLimiter {
-public:
-    GcraDecision take(int64_t nowNs, const GcraParams& params);
-    void reset() { tat_.store(0, std::memory_order_relaxed); }
-
-private:
-    alignas(64) std::atomic<int64_t> tat_{0};
+    std::unique_ptr<Slot[]> slots_;
+    std::unique_ptr<Counters[]> counters_;
 };
 
 }  // namespace rampart::limits

@@ -8,6 +8,7 @@
 #include "common/Published.h"
 #include "common/Verdict.h"
 #include "limits/LimitSet.h"
+#include "limits/GlobalLimiter.h"
 #include "limits/LimiterTable.h"
 
 namespace rampart::limits {

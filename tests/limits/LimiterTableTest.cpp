@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "limits/KeyHash.h"
+#include "limits/GlobalLimiter.h"
 #include "limits/LimiterTable.h"
 
 namespace rampart::limits {
@@ -149,7 +150,7 @@ TEST(LimiterTable, oneMillionLiveKeysAllKeepTheirState) {
 }
 
 // Four threads take the same keys at the same injected instants (a barrier between instants),
-// so whatever order the shard lock lets them in, each key must admit exactly burst + rate·t.
+// so whatever order the slot locks let them in, each key must admit exactly burst + rate·t.
 TEST(LimiterTable, concurrentTakesOnSharedKeysAreExact) {
     LimiterTable table(1000);
     const double rate = 100, burst = 20;
@@ -235,6 +236,56 @@ TEST(GlobalLimiter, concurrentTakesAreExact) {
     for (auto& thread : threads) thread.join();
     const double seconds = static_cast<double>(kSteps * step) / kSecond;
     EXPECT_EQ(admittedCount.load(), static_cast<int>(burst + rate * seconds));
+}
+
+// At a high rate threads take leases of several requests. Nothing may be admitted beyond
+// burst + rate·t, and what is lost is at most what the threads hold unspent: one lease each.
+TEST(GlobalLimiter, leasedTakesNeverExceedTheLimitAndLoseAtMostALeasePerThread) {
+    GlobalLimiter global;
+    const double rate = 200'000, burst = 2'000;
+    const auto p = paramsOf(rate, burst);
+    const int64_t lease = GlobalLimiter::leaseSize(p);
+    ASSERT_GT(lease, 1) << "this test is about leases";
+    constexpr int kThreads = 4, kSteps = 4000, kTakesPerStep = 10;
+    const int64_t step = p.emissionNs * 2;  // two refills a step: offered 40 a step, 2 admitted
+    std::atomic<int64_t> admittedCount{0};
+    std::barrier sync(kThreads);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&] {
+            for (int s = 0; s <= kSteps; ++s) {
+                for (int n = 0; n < kTakesPerStep; ++n) {
+                    if (global.take(kStart + s * step, p).allowed) admittedCount++;
+                }
+                sync.arrive_and_wait();
+            }
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    const double seconds = static_cast<double>(kSteps * step) / kSecond;
+    const auto exact = static_cast<int64_t>(burst + rate * seconds);
+    EXPECT_LE(admittedCount.load(), exact);
+    EXPECT_GE(admittedCount.load(), exact - kThreads * lease);
+}
+
+TEST(GlobalLimiter, leaseSizeIsOneAtLowRatesAndBoundedAtHighOnes) {
+    EXPECT_EQ(GlobalLimiter::leaseSize(paramsOf(1000, 5000)), 1);   // 1 ms of the rate
+    EXPECT_EQ(GlobalLimiter::leaseSize(paramsOf(100'000, 80)), 10);  // an eighth of the burst
+    EXPECT_EQ(GlobalLimiter::leaseSize(paramsOf(100'000, 10'000)), 100);
+    EXPECT_EQ(GlobalLimiter::leaseSize(paramsOf(1e9, 1e10)), 256);
+}
+
+TEST(GlobalLimiter, newParametersDropTheOldLease) {
+    GlobalLimiter global;
+    const auto loose = paramsOf(1e6, 1e5);
+    ASSERT_GT(GlobalLimiter::leaseSize(loose), 1);
+    ASSERT_TRUE(global.take(kStart, loose).allowed);  // leaves a lease of loose requests
+    // Later, under a limit of one a second: the first request passes, and the second must not
+    // be admitted from what remained of the old lease.
+    const auto strict = paramsOf(1, 1);
+    const int64_t later = kStart + 10 * kSecond;
+    EXPECT_TRUE(global.take(later, strict).allowed);
+    EXPECT_FALSE(global.take(later, strict).allowed) << "a lease from the old limit was spent";
 }
 
 }  // namespace
