@@ -104,48 +104,8 @@ taskset -c $CLIENT_CPU "$BUILD/app/rampart-load" --target "$AGENT" --transport g
     --private-key "$WORK/key.pem" --alg ES256 --kid bench --quiet --summary "$OUT/spike.json" >/dev/null
 
 echo "== HTTP /auth under wrk vs nginx 'return 200' (one core each)"
-HTTP_AGENT="127.0.0.1:$(grep -o '"http_port":[0-9]*' "$WORK/agent.ready" | grep -o '[0-9]*$')"
-NGINX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$WORK/nginx/logs"
-cat > "$WORK/nginx/nginx.conf" <<NGINX
-worker_processes 1;
-master_process off;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/nginx/body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        location / { return 200 "ok\n"; }
-    }
-}
-NGINX
-taskset -c $SERVER_CPU /usr/sbin/nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
-NGINX_PID=$!
-PIDS+=($NGINX_PID)
-for _ in $(seq 1 50); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$NGINX_PORT") 2>/dev/null && break
-    sleep 0.1
-done
-wrk_run() {  # name url server-pid
-    local before after rate
-    before=$(cpu_ticks "$3")
-    rate=$(taskset -c $CLIENT_CPU wrk -t1 -c32 -d"${SECONDS_PER_RUN}s" \
-        -H "Authorization: Bearer $TOKEN" "$2" | awk '/^Requests\/sec/ {print $2}')
-    after=$(cpu_ticks "$3")
-    echo "{\"rate\":$rate,\"seconds\":$SECONDS_PER_RUN,\"server_cpu_s\":$(( after - before ))e-2}" >> "$OUT/http-$1.jsonl"
-}
-for rep in $(seq 1 "$REPS"); do
-    wrk_run nginx "http://127.0.0.1:$NGINX_PORT/" $NGINX_PID
-    wrk_run agent "http://$HTTP_AGENT/auth" $AGENT_PID
-done
+REPS=$REPS SECONDS_PER_RUN=$SECONDS_PER_RUN SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU \
+    "$ROOT/bench/http-vs-nginx.sh" "$BUILD" "$OUT"
 
 if [[ -x "$BUILD/bench/rampart-bench-limits" ]]; then
     echo "== rate limiter"

@@ -1,6 +1,8 @@
 #include "http/GatewayRoutes.h"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -25,6 +27,12 @@ bool safeHeaderValue(std::string_view value) {
 
 std::string_view path(std::string_view target) { return target.substr(0, target.find('?')); }
 
+// `value` in decimal, written into `digits`.
+std::string_view decimal(uint32_t value, std::array<char, 10>& digits) {
+    const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
+    return {digits.data(), static_cast<size_t>(end - digits.data())};
+}
+
 }  // namespace
 
 std::string_view bearerToken(std::string_view authorization) {
@@ -38,11 +46,12 @@ std::string_view bearerToken(std::string_view authorization) {
     return trim(authorization.substr(kScheme.size()));
 }
 
-std::string clientAddress(const Request& request, const limits::CidrList& trustedProxies) {
+std::string_view clientAddress(const Request& request, const limits::CidrList& trustedProxies) {
+    if (trustedProxies.empty()) return request.peerAddress;  // nobody to believe: skip the parse
     const auto peer = limits::IpAddress::parse(request.peerAddress);
     if (!peer || !trustedProxies.contains(*peer)) return request.peerAddress;
     if (auto real = trim(request.realIp); !real.empty() && limits::IpAddress::parse(real)) {
-        return std::string(real);
+        return real;
     }
     std::string_view rest = request.forwardedFor;
     while (!rest.empty()) {
@@ -51,7 +60,7 @@ std::string clientAddress(const Request& request, const limits::CidrList& truste
         rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
         const auto address = limits::IpAddress::parse(entry);
         if (!address) break;  // garbage: stop trusting the header at this point
-        if (!trustedProxies.contains(*address)) return std::string(entry);
+        if (!trustedProxies.contains(*address)) return entry;
     }
     return request.peerAddress;
 }
@@ -87,24 +96,23 @@ void GatewayRoutes::auth(const Request& request, Response& response) {
     if (!keys_.ready()) {
         // 503, not 401: the gateway should fail over, not tell the user their token is bad.
         response.status = 503;
-        response.headers.emplace_back("Retry-After", "1");
+        response.addHeader("Retry-After", "1");
         response.body = "no key set loaded\n";
         return;
     }
-    const std::string client = clientAddress(request, config_.trustedProxies);
+    const auto client = clientAddress(request, config_.trustedProxies);
     const auto token = bearerToken(request.authorization);
     const auto result = engine_.check({token, client, {}});
-    response.headers.emplace_back("X-Rampart-Verdict", std::string(verdictName(result.verdict)));
+    response.addHeader("X-Rampart-Verdict", verdictName(result.verdict));
     switch (result.verdict) {
         case Verdict::Allow: {
             response.status = 200;
             const auto& claims = *result.claims;
-            if (safeHeaderValue(claims.subject)) {
-                response.headers.emplace_back("X-Auth-Subject", claims.subject);
-            }
-            if (safeHeaderValue(claims.scope)) response.headers.emplace_back("X-Auth-Scope", claims.scope);
+            if (safeHeaderValue(claims.subject))
+                response.addHeader("X-Auth-Subject", claims.subject);
+            if (safeHeaderValue(claims.scope)) response.addHeader("X-Auth-Scope", claims.scope);
             if (safeHeaderValue(claims.clientId)) {
-                response.headers.emplace_back("X-Auth-Client-Id", claims.clientId);
+                response.addHeader("X-Auth-Client-Id", claims.clientId);
             }
             return;
         }
@@ -113,23 +121,29 @@ void GatewayRoutes::auth(const Request& request, Response& response) {
         case Verdict::Revoked:
             response.status = 401;
             // RFC 6750 §3: no error code when the request carried no token at all.
-            response.headers.emplace_back(
-                "WWW-Authenticate",
-                token.empty() ? std::string("Bearer realm=\"rampart\"")
-                              : "Bearer realm=\"rampart\", error=\"invalid_token\", "
-                                "error_description=\"" +
-                                    std::string(result.detail) + "\"");
+            if (token.empty()) {
+                response.addHeader("WWW-Authenticate", "Bearer realm=\"rampart\"");
+            } else {
+                // The detail is a fixed phrase of ours, never text from the token.
+                response.addHeader("WWW-Authenticate",
+                                   "Bearer realm=\"rampart\", error=\"invalid_token\", "
+                                   "error_description=\"" +
+                                       std::string(result.detail) + "\"");
+            }
             response.body = "unauthorized\n";
             return;
         case Verdict::RateLimitedIp:
         case Verdict::RateLimitedUser:
-        case Verdict::RateLimitedGlobal:
+        case Verdict::RateLimitedGlobal: {
             response.status = config_.rateLimitedStatus;
             // Whole seconds, rounded up (RFC 9110 §10.2.3).
-            response.headers.emplace_back(
-                "Retry-After", std::to_string(std::max<uint32_t>(1, (result.retryAfterMs + 999) / 1000)));
+            std::array<char, 10> digits;
+            response.addHeader(
+                "Retry-After",
+                decimal(std::max<uint32_t>(1, (result.retryAfterMs + 999) / 1000), digits));
             response.body = "rate limited\n";
             return;
+        }
         case Verdict::Blocked:
             response.status = 403;
             response.body = "blocked\n";

@@ -17,12 +17,12 @@ namespace rampart::http {
 //   /metrics  Prometheus text format
 //   /healthz  the process is up
 //   /readyz   a key set is loaded
-class GatewayRoutes {
+class GatewayRoutes : public Handler {
 public:
     GatewayRoutes(CheckEngine& engine, const jwt::KeyStore& keys, const config::HttpConfig& config,
                   std::function<std::string()> renderMetrics);
 
-    void handle(const Request& request, Response& response);
+    void handle(const Request& request, Response& response) override;
 
 private:
     void auth(const Request& request, Response& response);
@@ -39,7 +39,8 @@ std::string_view bearerToken(std::string_view authorization);
 
 // The client's address: the socket peer, unless the peer is a trusted proxy, in which case
 // X-Real-IP, or else the right-most X-Forwarded-For entry that is not itself a trusted proxy
-// (entries further left were written by the client and prove nothing).
-std::string clientAddress(const Request& request, const limits::CidrList& trustedProxies);
+// (entries further left were written by the client and prove nothing). A view of one of the
+// request's fields.
+std::string_view clientAddress(const Request& request, const limits::CidrList& trustedProxies);
 
 }  // namespace rampart::http

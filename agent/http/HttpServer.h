@@ -1,10 +1,7 @@
 #pragma once
 
-#include <atomic>
-#include <functional>
+#include <chrono>
 #include <memory>
-#include <thread>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "config/AgentConfig.h"
@@ -12,16 +9,14 @@
 
 namespace rampart::http {
 
-// Called on the server's threads; must not block.
-using Handler = std::function<void(const Request&, Response&)>;
-
 // An HTTP/1.1 server on Boost.Beast for the gateway-facing endpoints. Each thread runs its own
 // event loop with its own SO_REUSEPORT listener, so the kernel spreads connections and threads
 // share nothing. Keep-alive; header size, body size, connection count and slow-client timeouts
 // are bounded by HttpConfig.
 class HttpServer {
 public:
-    HttpServer(config::HttpConfig config, Handler handler);
+    // `handler` must outlive the server.
+    HttpServer(config::HttpConfig config, Handler& handler);
     ~HttpServer();
 
     absl::Status start();

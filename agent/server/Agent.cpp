@@ -95,10 +95,7 @@ absl::Status Agent::start() {
         routes_ = std::make_unique<http::GatewayRoutes>(
             *engine_, keys_, config_.http,
             [this] { return renderMetrics(*engine_, keys_, refresher_.get()); });
-        httpServer_ = std::make_unique<http::HttpServer>(
-            config_.http, [this](const http::Request& request, http::Response& response) {
-                routes_->handle(request, response);
-            });
+        httpServer_ = std::make_unique<http::HttpServer>(config_.http, *routes_);
         if (auto started = httpServer_->start(); !started.ok()) return started;
     }
     if (!config_.control.listen.empty()) {
