@@ -3,9 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "jwt/SigningKey.h"
 #include "keys/KeyRefresher.h"
 #include "support/HttpsFileServer.h"
+#include "support/HttpsStandIn.h"
 #include "support/TempDir.h"
 
 namespace rampart::keys {
@@ -67,6 +70,31 @@ TEST_F(JwksUrlSourceTest, serverGoingAwayKeepsLastGoodKeys) {
     const auto generation = store.generation();
     server.stop();
     EXPECT_FALSE(refresher.loadNow().ok());
+    EXPECT_EQ(store.generation(), generation);
+    EXPECT_NE(store.current().value->find("url-key"), nullptr);
+    EXPECT_EQ(refresher.stats().failed, 1u);
+}
+
+// An identity provider answering 503 during its own incident: the status is an error even when
+// the body is a valid key set (a cached error page could be), and the last good keys stay.
+TEST_F(JwksUrlSourceTest, nonOkStatusIsAFailureAndKeepsLastGoodKeys) {
+    const auto jwks = jwt::jwksOf({key.publicJwk()});
+    std::atomic<int> status{200};  // the stand-in answers on its own thread
+    testing::HttpsStandIn idp([&](const testing::StandInRequest&) {
+        return testing::StandInReply{status.load(), jwks};
+    });
+    ASSERT_TRUE(idp.start());
+    jwt::KeyStore store;
+    KeyRefresher refresher(
+        std::make_unique<JwksUrlSource>(idp.baseUrl() + "/jwks", idp.caFile().string(), 1s, 2s),
+        {}, store, nullptr);
+    ASSERT_TRUE(refresher.loadNow().ok()) << refresher.stats().lastError;
+    const auto generation = store.generation();
+
+    status = 503;
+    const auto failed = refresher.loadNow();
+    EXPECT_EQ(failed.code(), absl::StatusCode::kUnavailable) << failed;
+    EXPECT_NE(failed.message().find("503"), std::string::npos) << failed;
     EXPECT_EQ(store.generation(), generation);
     EXPECT_NE(store.current().value->find("url-key"), nullptr);
     EXPECT_EQ(refresher.stats().failed, 1u);
