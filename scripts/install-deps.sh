@@ -35,6 +35,8 @@ PACKAGES=(
     # HTTP: libcurl for JWKS URLs and the Kubernetes API, Boost.Beast for the server
     libcurl4-openssl-dev
     libboost-dev
+    # Redis client for the fleet-wide limit
+    libhiredis-dev
     # Tests and benchmarks
     libgtest-dev
     libgmock-dev
@@ -42,9 +44,10 @@ PACKAGES=(
     # Process tools the integration tests rely on (ps, pgrep)
     procps
     # Real peers the integration tests run on loopback: nginx in front of the agent, a
-    # Prometheus server (and promtool) scraping it
+    # Prometheus server (and promtool) scraping it, a Redis server holding a fleet's limit
     nginx-light
     prometheus
+    redis-server
     # Benchmarks: wrk drives HTTP; taskset pins server and client to separate cores; python3 summarises results
     util-linux
     python3
@@ -119,7 +122,7 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update </dev/null
 
-# nginx and prometheus are installed as programs for the tests to start on loopback, not as
+# nginx, prometheus and redis-server are installed as programs for the tests to start on loopback, not as
 # services: keep the package scripts from starting them (policy-rc.d exit 101 = "not allowed").
 policy=/usr/sbin/policy-rc.d
 added_policy=0

@@ -28,6 +28,8 @@ public:
         if (node_ && !node_.IsNull() && !node_.IsMap()) fail("", "expected a mapping");
     }
 
+    bool empty() const { return !node_ || node_.IsNull() || (node_.IsMap() && node_.size() == 0); }
+
     bool has(const char* key) {
         known_.insert(key);
         return node_ && node_.IsMap() && node_[key] && !node_[key].IsNull();
@@ -225,7 +227,52 @@ void readRule(Section rule, limits::LimitRule& out) {
     out.burst = burst == -1 ? std::max(1.0, rate) : burst;
 }
 
-void readLimits(Section section, CheckEngineOptions& out) {
+// A secret kept in its own file (mode 0600, like a Kubernetes secret mount), so the config file
+// can be shared and logged. One line; a trailing newline is not part of it.
+std::string readSecretFile(Section& section, const char* key, const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) section.fail(key, "cannot read " + path);
+    std::string secret;
+    std::getline(in, secret);
+    if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+    if (secret.empty()) section.fail(key, path + " is empty");
+    if (secret.size() > 4096) section.fail(key, path + " is longer than 4096 bytes");
+    return secret;
+}
+
+void readFleetLimit(Section fleet, std::optional<limits::FleetLimitConfig>& out,
+                    const std::string& baseDir) {
+    if (fleet.empty()) return;
+    if (!fleet.has("redis")) fleet.fail("redis", "required: the Redis server that holds the fleet's limit");
+    limits::FleetLimitConfig config;
+    fleet.text("redis", config.redis.address);
+    if (auto valid = limits::validateRedisAddress(config.redis.address); !valid.ok()) {
+        fleet.fail("redis", std::string(valid.message()));
+    }
+    std::string passwordFile;
+    fleet.text("password_file", passwordFile);
+    if (!passwordFile.empty()) {
+        config.redis.password = readSecretFile(fleet, "password_file", resolve(passwordFile, baseDir));
+    }
+    fleet.text("key", config.key);
+    if (config.key.empty() || config.key.size() > 256) fleet.fail("key", "expected 1 to 256 characters");
+    fleet.duration("timeout", config.redis.timeout);
+    fleet.duration("lease", config.lease);
+    fleet.duration("retry_after_failure", config.retryAfterFailure);
+    fleet.finish();
+    using std::chrono::milliseconds;
+    // A Redis call may hold a request's thread this long: more would stall the threads' other work.
+    if (config.redis.timeout < milliseconds(1) || config.redis.timeout > milliseconds(1000)) {
+        fleet.fail("timeout", "must be between 1ms and 1s");
+    }
+    if (config.lease > milliseconds(1000)) fleet.fail("lease", "must be at most 1s");
+    if (config.retryAfterFailure < milliseconds(10) || config.retryAfterFailure > milliseconds(60'000)) {
+        fleet.fail("retry_after_failure", "must be between 10ms and 1m");
+    }
+    out = std::move(config);
+}
+
+void readLimits(Section section, CheckEngineOptions& out, const std::string& baseDir) {
     auto& limits = out.limits;
     readRule(section.child("per_ip"), limits.perIp);
     readRule(section.child("per_subject"), limits.perSubject);
@@ -234,6 +281,7 @@ void readLimits(Section section, CheckEngineOptions& out) {
     section.integer("max_keys", out.maxLimiterKeys, 1024, 100'000'000);
     limits.blocklist = readCidrs(section, "blocklist", 10'000);
     limits.allowlist = readCidrs(section, "allowlist", 10'000);
+    readFleetLimit(section.child("fleet"), out.fleetLimit, baseDir);
     section.finish();
 }
 
@@ -366,7 +414,7 @@ AgentConfig parse(const YAML::Node& root, const std::string& baseDir) {
     if (!top.has("jwt")) top.fail("jwt", "required (at least jwt.keys.file or jwt.keys.url)");
     readJwt(top.child("jwt"), config, baseDir);
 
-    readLimits(top.child("limits"), config.engine);
+    readLimits(top.child("limits"), config.engine, baseDir);
     readHttp(top.child("http"), config.http);
     readControl(top.child("control"), config.control, baseDir);
     readScaling(top.child("scaling"), config.scaling, baseDir);

@@ -29,7 +29,9 @@ CheckEngine::CheckEngine(CheckEngineOptions options, const jwt::KeyStore& keys, 
       clock_(std::move(clock)),
       monotonic_(std::move(monotonic)),
       cacheMaxTtl_(options.cacheMaxTtlSeconds),
-      limiter_(options.maxLimiterKeys) {
+      limiter_(options.maxLimiterKeys,
+               options.fleetLimit ? std::make_unique<limits::FleetLimiter>(*options.fleetLimit)
+                                  : nullptr) {
     limiter_.publish(std::move(options.limits));
 }
 

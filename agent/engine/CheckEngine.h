@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "common/Verdict.h"
@@ -44,6 +45,8 @@ struct CheckEngineOptions {
     // Most client IPs (and, separately, subjects) tracked by the rate limiters.
     size_t maxLimiterKeys = 1'000'000;
     limits::LimitSet limits;
+    // Set: the global limit is shared by the fleet through Redis.
+    std::optional<limits::FleetLimitConfig> fleetLimit;
 };
 
 // The hot path: one check answers "may this request pass?", in the order

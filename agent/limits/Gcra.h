@@ -25,6 +25,8 @@ struct GcraParams {
     int64_t emissionNs = 0;   // 1 / rate
     int64_t toleranceNs = 0;  // emission × burst: how far ahead of now the TAT may run
 
+    bool operator==(const GcraParams&) const = default;
+
     static GcraParams of(const LimitRule& rule) {
         GcraParams p;
         if (!rule.enabled()) return p;

@@ -7,7 +7,8 @@
 
 namespace rampart::limits {
 
-RateLimiter::RateLimiter(size_t maxKeys) : byIp_(maxKeys), bySubject_(maxKeys) {
+RateLimiter::RateLimiter(size_t maxKeys, std::unique_ptr<FleetLimiter> fleet)
+    : byIp_(maxKeys), bySubject_(maxKeys), fleet_(std::move(fleet)) {
     LimitSet none;
     none.derive();
     limits_.publish(std::make_shared<const LimitSet>(std::move(none)));
@@ -62,8 +63,9 @@ Admission RateLimiter::admitSubject(const LimitSet& limits, std::string_view sub
         shadow = a.shadowDenied;
     }
     if (limits.global.enabled()) {
-        auto a = decide(global_.take(nowNs, limits.globalParams), limits.global,
-                        Verdict::RateLimitedGlobal, LimitKind::Global);
+        const auto d = fleet_ ? fleet_->take(nowNs, limits.globalParams)
+                              : global_.take(nowNs, limits.globalParams);
+        auto a = decide(d, limits.global, Verdict::RateLimitedGlobal, LimitKind::Global);
         a.shadowDenied |= shadow;
         return a;
     }

@@ -8,6 +8,7 @@
 #include "common/Published.h"
 #include "common/Verdict.h"
 #include "limits/LimitSet.h"
+#include "limits/FleetLimiter.h"
 #include "limits/GlobalLimiter.h"
 #include "limits/LimiterTable.h"
 
@@ -35,7 +36,9 @@ struct Admission {
 // limited by its IP like anyone else.
 class RateLimiter {
 public:
-    explicit RateLimiter(size_t maxKeys);
+    // With `fleet`, the global limit is shared by every agent through Redis; without, it is
+    // this agent's own.
+    explicit RateLimiter(size_t maxKeys, std::unique_ptr<FleetLimiter> fleet = nullptr);
 
     void publish(LimitSet limits);
     const Published<LimitSet>::Snapshot& current() const { return limits_.current(); }
@@ -48,6 +51,7 @@ public:
 
     TableStats ipStats() const { return byIp_.stats(); }
     TableStats subjectStats() const { return bySubject_.stats(); }
+    const FleetLimiter* fleet() const { return fleet_.get(); }
 
 private:
     Admission decide(const GcraDecision& d, const LimitRule& rule, Verdict verdict, LimitKind kind);
@@ -56,6 +60,7 @@ private:
     LimiterTable byIp_;
     LimiterTable bySubject_;
     GlobalLimiter global_;
+    std::unique_ptr<FleetLimiter> fleet_;
 };
 
 }  // namespace rampart::limits

@@ -67,6 +67,20 @@ std::string renderMetrics(CheckEngine& engine, const jwt::KeyStore& keys,
         p.sample("rampart_limit_shadow_denials_total", {{"limit", kinds[i]}},
                  static_cast<double>(totals.shadowDenials[i]));
     }
+    if (const auto* fleet = limiter.fleet()) {
+        const auto f = fleet->stats();
+        p.family("rampart_fleet_limit_redis_up", "gauge",
+                 "1 while the fleet-wide global limit reaches Redis; 0 while this agent enforces it alone.");
+        p.sample("rampart_fleet_limit_redis_up", f.redisUp ? 1 : 0);
+        p.family("rampart_fleet_limit_redis_calls_total", "counter", "Reservations asked of Redis.");
+        p.sample("rampart_fleet_limit_redis_calls_total", static_cast<double>(f.redisCalls));
+        p.family("rampart_fleet_limit_redis_errors_total", "counter",
+                 "Redis connections or calls that failed or timed out.");
+        p.sample("rampart_fleet_limit_redis_errors_total", static_cast<double>(f.redisErrors));
+        p.family("rampart_fleet_limit_local_decisions_total", "counter",
+                 "Global-limit decisions this agent made alone because Redis could not be reached.");
+        p.sample("rampart_fleet_limit_local_decisions_total", static_cast<double>(f.localDecisions));
+    }
     p.family("rampart_limits_revision", "gauge", "Revision of the limit set in force.");
     p.sample("rampart_limits_revision", static_cast<double>(limiter.current().value->revision));
 

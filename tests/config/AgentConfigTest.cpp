@@ -189,6 +189,46 @@ TEST(AgentConfig, unknownLimitsAndHttpOptionsAreRefused) {
     EXPECT_NE(errorOf(keys + "http: {listen: '127.0.0.1:7401', treads: 2}").find("http.treads: unknown option"), std::string::npos);
 }
 
+TEST(AgentConfig, readsTheFleetLimitAndItsPasswordFile) {
+    testing::TempDir dir;
+    dir.write("redis.pass", "s3cret\n");
+    auto config = parseConfig(R"(
+jwt: {keys: {file: k.json}}
+limits:
+  global: {rate: 5000}
+  fleet:
+    redis: 10.0.0.7:6379
+    password_file: redis.pass
+    key: "launch:global"
+    timeout: 20ms
+    lease: 5ms
+    retry_after_failure: 2s
+)",
+                              dir.path().string());
+    ASSERT_TRUE(config.ok()) << config.status();
+    ASSERT_TRUE(config->engine.fleetLimit.has_value());
+    const auto& fleet = *config->engine.fleetLimit;
+    EXPECT_EQ(fleet.redis.address, "10.0.0.7:6379");
+    EXPECT_EQ(fleet.redis.password, "s3cret");
+    EXPECT_EQ(fleet.key, "launch:global");
+    EXPECT_EQ(fleet.redis.timeout, 20ms);
+    EXPECT_EQ(fleet.lease, 5ms);
+    EXPECT_EQ(fleet.retryAfterFailure, 2s);
+
+    auto local = parseConfig("jwt: {keys: {file: k.json}}\nlimits: {global: {rate: 5}}");
+    ASSERT_TRUE(local.ok()) << local.status();
+    EXPECT_FALSE(local->engine.fleetLimit.has_value());
+}
+
+TEST(AgentConfig, fleetLimitErrorsNameTheField) {
+    const std::string keys = "jwt: {keys: {file: k.json}}\n";
+    EXPECT_NE(errorOf(keys + "limits: {fleet: {key: x}}").find("limits.fleet.redis: required"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {fleet: {redis: localhost}}").find("limits.fleet.redis"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {fleet: {redis: '127.0.0.1:6379', timeout: 5s}}").find("limits.fleet.timeout"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {fleet: {redis: '127.0.0.1:6379', password_file: /nonexistent/pass}}").find("limits.fleet.password_file: cannot read"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {fleet: {redis: '127.0.0.1:6379', pasword_file: x}}").find("limits.fleet.pasword_file: unknown option"), std::string::npos);
+}
+
 TEST(AgentConfig, readsHttp) {
     auto config = parseConfig(R"(
 jwt: {keys: {file: k.json}}

@@ -27,7 +27,9 @@ TEST(AgentLifecycle, sigtermDrainsOpenStreamAndExitsZero) {
     bed.agent.signal(SIGTERM);
     // The open stream is still answered while the agent drains...
     request.set_id(8);
-    if (stream->Write(request) && stream->Read(&response)) EXPECT_EQ(response.id(), 8u);
+    if (stream->Write(request) && stream->Read(&response)) {
+        EXPECT_EQ(response.id(), 8u);
+    }
     stream->WritesDone();
     while (stream->Read(&response)) {
     }
