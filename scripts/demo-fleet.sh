@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The main demo: three local agents, rampart-load replaying a launch spike against them, and
-# rampart-console connected to all three with operator rights. Keys and certificates are made
-# on the spot in a temporary directory and removed on exit.
+# The main demo: three local agents sharing one global limit through Redis, rampart-load replaying
+# a launch spike against them, and rampart-console connected to all three with operator rights.
+# Keys and certificates are made on the spot in a temporary directory and removed on exit.
 #
 #   scripts/demo-fleet.sh BUILD_DIR
 # Without a display (no $DISPLAY), the fleet and the spike still run and the console renders a
@@ -25,6 +25,15 @@ say "Keys and certificates (in $WORK)"
 "$BUILD/app/rampartctl" keys generate --alg ES256 --kid demo-1 --private-key "$WORK/signing.pem" --jwks "$WORK/jwks.json"
 "$ROOT/scripts/make-dev-certs.sh" "$WORK/certs" 1
 
+say "Starting Redis for the fleet-wide global limit"
+REDIS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --dir "$WORK" \
+    --daemonize no >"$WORK/redis.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" PING >/dev/null 2>&1 && break; sleep 0.1; done
+redis-cli -p "$REDIS_PORT" PING >/dev/null || { echo "redis-server did not start:"; cat "$WORK/redis.log"; exit 1; }
+echo "redis 127.0.0.1:$REDIS_PORT: the three agents share one global limit of 1,500 checks/s"
+
 say "Starting three agents"
 for i in 1 2 3; do
     mkdir -p "$WORK/auth-$i"
@@ -46,6 +55,8 @@ scaling:
 limits:
   per_ip: {rate: 40, burst: 80}
   per_subject: {rate: 30, burst: 60}
+  global: {rate: 1500, burst: 500}   # for the three together: the spike's peak goes over it
+  fleet: {redis: "127.0.0.1:$REDIS_PORT", key: "rampart:demo:global"}
 jwt:
   keys: {file: $WORK/jwks.json}
 log: {level: warn}
