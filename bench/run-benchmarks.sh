@@ -116,6 +116,11 @@ if [[ -x "$BUILD/bench/rampart-bench-limits" ]]; then
         --benchmark_report_aggregates_only=true >/dev/null
 fi
 
+if [[ -x "$BUILD/bench/rampart-bench-fleet" ]] && command -v redis-server >/dev/null; then
+    echo "== fleet-wide limit through Redis"
+    "$ROOT/bench/fleet-limit.sh" "$BUILD" "$OUT"
+fi
+
 if [[ -x "$BUILD/bench/rampart-bench-control" ]]; then
     echo "== control plane"
     "$BUILD/bench/rampart-bench-control" > "$OUT/control.json" 2>"$OUT/control.log" || true

@@ -228,6 +228,26 @@ if os.path.exists(limits_path):
         w(f"| {bench['name'].replace('_median', '')} | {time} | {ratio} | {shown} |")
     w("")
 
+fleet_path = os.path.join(out_dir, "fleet.json")
+if os.path.exists(fleet_path):
+    w("## Fleet-wide limit (Redis)")
+    w("")
+    w("`rampart-bench-fleet` against a real `redis-server` over loopback (Redis on core 1, the")
+    w("benchmark on core 0; medians). `BM_RedisReserve` is one reservation round trip, paid once")
+    w("per lease. `BM_FleetLimiterTake` is a decision under a fleet limit, one thread as fast as it")
+    w("can: at 1e9/s every decision is admitted (a lease is 1,000 requests); at 50,000/s the loop is")
+    w("far over the limit and refusals are answered locally until Redis's retry-after.")
+    w("")
+    w("| benchmark | per call or decision | counters |")
+    w("| --- | ---: | --- |")
+    for bench in json.load(open(fleet_path))["benchmarks"]:
+        if bench.get("aggregate_name") not in (None, "median"):
+            continue
+        counters = {k: v for k, v in bench.items() if k in ("admittedPercent", "redisCallsPer1000", "lease")}
+        shown = ", ".join(f"{k}={v:,.3g}" for k, v in counters.items())
+        w(f"| {bench['name'].replace('_median', '')} | {bench['real_time']:.3g} {bench['time_unit']} | {shown} |")
+    w("")
+
 control_path = os.path.join(out_dir, "control.json")
 if os.path.exists(control_path) and os.path.getsize(control_path) > 0:
     lines_c = [l for l in open(control_path) if l.strip().startswith("{")]

@@ -13,8 +13,13 @@ namespace {
 
 // The GCRA of Gcra.h for a batch of requests, in microseconds on the Redis server's clock.
 // KEYS[1]: the state (the theoretical arrival time). ARGV: emission, tolerance, requests wanted.
-// Returns {granted, retry-after µs}. The TAT is stored with fractions of a microsecond as text,
-// because Lua's default number formatting would round a 16-digit time.
+// Returns {granted, retry-after µs}: all that was wanted, or none and when all would fit. All or
+// none, because at the limit a request or two frees up every emission interval: granting those
+// would bring each thread of each agent back for every request or two, a Redis call per request
+// exactly when the fleet is busiest. Waiting for a whole batch loses nothing (the GCRA keeps the
+// time) and delays an admission by at most one batch (≤ the lease, 10 ms by default).
+// The TAT is stored with fractions of a microsecond as text, because Lua's default number
+// formatting would round a 16-digit time.
 constexpr const char* kReserveScript = R"lua(
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
@@ -23,13 +28,12 @@ local tolerance = tonumber(ARGV[2])
 local wanted = tonumber(ARGV[3])
 local tat = tonumber(redis.call('GET', KEYS[1])) or now
 tat = math.min(math.max(tat, now), now + tolerance)
-local granted = math.min(wanted, math.floor((now + tolerance - tat) / emission))
-if granted < 1 then
-  return {0, math.ceil(tat + emission - tolerance - now)}
+if math.floor((now + tolerance - tat) / emission) < wanted then
+  return {0, math.ceil(tat + wanted * emission - tolerance - now)}
 end
-tat = tat + granted * emission
+tat = tat + wanted * emission
 redis.call('SET', KEYS[1], string.format('%.3f', tat), 'PX', math.ceil((tat - now) / 1000) + 1000)
-return {granted, 0}
+return {wanted, 0}
 )lua";
 
 struct ReplyDeleter {

@@ -23,8 +23,8 @@ absl::Status validateRedisAddress(const std::string& address);
 
 // What Redis answered to a reservation.
 struct Reservation {
-    int64_t granted = 0;       // requests admitted now (0: none)
-    int64_t retryAfterUs = 0;  // when none: how long until one would be
+    int64_t granted = 0;       // requests admitted now: all that were wanted, or 0
+    int64_t retryAfterUs = 0;  // when 0: how long until all would be
 };
 
 // One connection to Redis holding a GCRA state under `key`, shared by every agent of the fleet.
@@ -40,7 +40,8 @@ public:
 
     static absl::StatusOr<std::unique_ptr<RedisGcra>> connect(const RedisEndpoint& endpoint);
 
-    // Up to `wanted` requests at `emissionUs` apart with `toleranceUs` of burst (GCRA terms).
+    // `wanted` requests at once, or none, under a GCRA of `emissionUs` between requests and
+    // `toleranceUs` of burst.
     absl::StatusOr<Reservation> reserve(const std::string& key, double emissionUs,
                                         double toleranceUs, int64_t wanted);
 
