@@ -103,6 +103,32 @@ TEST_F(FleetLimiterTest, leasesCutRedisCallsAndTheStateExpiresOnItsOwn) {
     EXPECT_LE(ttlMs, 2'000);
 }
 
+// Over the limit, a thread comes back to Redis about once per lease's worth of time (a call that
+// learns when the next lease fits, then one that takes it), not for each request or two that frees
+// up meanwhile.
+TEST_F(FleetLimiterTest, overTheLimitRedisIsAskedOncePerLeaseNotPerRequest) {
+    FleetLimitConfig config = configFor(redis);
+    config.key = "rampart:test:over";
+    FleetLimiter limiter(config);
+    const double rate = 100'000, burst = 10'000;
+    const auto p = paramsOf(rate, burst);
+    const int64_t lease = limiter.leaseSize(p);
+    ASSERT_EQ(lease, 1000);  // 10 ms of the rate
+    int64_t admitted = 0, offered = 0;
+    const auto started = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - started < 50ms) {
+        admitted += limiter.take(steadyNs(), p).allowed;
+        ++offered;
+    }
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ASSERT_GT(offered, admitted) << "the loop must run over the limit for this test to mean anything";
+    EXPECT_LE(admitted, static_cast<int64_t>(burst + rate * elapsed) + lease);
+    EXPECT_GE(admitted, static_cast<int64_t>(burst));
+    const double leasesOfTime = elapsed * rate / static_cast<double>(lease);
+    EXPECT_LE(limiter.stats().redisCalls, static_cast<uint64_t>(burst / lease + 2 * leasesOfTime + 3))
+        << offered << " offered over " << elapsed << " s";
+}
+
 TEST_F(FleetLimiterTest, aRedisOutageFallsBackToTheLocalLimitAndRecovers) {
     FleetLimiter limiter(configFor(redis));
     const auto p = paramsOf(1, 5);
