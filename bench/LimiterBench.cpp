@@ -97,11 +97,10 @@ BENCHMARK(BM_LimiterTableTake)->Threads(1)->Threads(2)->UseRealTime();
 // One decision at a time: the next key depends on the last answer, so the CPU cannot overlap
 // one decision's cache miss with the next as it does in the tight loop above. This is closer to
 // a decision made between a request's other work, where the table's slot is rarely in cache.
-void BM_LimiterTableTakeDependent(benchmark::State& state) {
-    auto& table = sharedTable();
+void takeDependent(benchmark::State& state, LimiterTable& table, size_t first) {
     const auto& keys = liveKeys();
     const auto params = typicalParams();
-    size_t i = static_cast<size_t>(state.thread_index()) * (kLiveKeys / 7);
+    size_t i = first;
     InjectedClock clock;
     for (auto _ : state) {
         const auto decision = table.take(keys[i], clock.next(), params);
@@ -110,22 +109,17 @@ void BM_LimiterTableTakeDependent(benchmark::State& state) {
     }
     reportPerThread(state);
 }
+
+void BM_LimiterTableTakeDependent(benchmark::State& state) {
+    takeDependent(state, sharedTable(), static_cast<size_t>(state.thread_index()) * (kLiveKeys / 7));
+}
 BENCHMARK(BM_LimiterTableTakeDependent)->Threads(1)->Threads(2)->UseRealTime();
 
 // Its control: the same dependent decisions with a table per thread. Two threads waiting on
 // memory at once share the memory system; what they lose here is not the table's.
 void BM_LimiterTableTakeDependentPrivateTable(benchmark::State& state) {
     static LimiterTable first(kTableKeys), second(kTableKeys);
-    auto& table = state.thread_index() % 2 == 0 ? first : second;
-    const auto& keys = liveKeys();
-    const auto params = typicalParams();
-    size_t i = 0;
-    InjectedClock clock;
-    for (auto _ : state) {
-        const auto decision = table.take(keys[i], clock.next(), params);
-        i = nextIndex(i) + static_cast<size_t>(static_cast<uint64_t>(decision.newTat) >> 63);
-    }
-    reportPerThread(state);
+    takeDependent(state, state.thread_index() % 2 == 0 ? first : second, 0);
 }
 BENCHMARK(BM_LimiterTableTakeDependentPrivateTable)->Threads(1)->Threads(2)->UseRealTime();
 

@@ -214,19 +214,18 @@ TEST(GlobalLimiter, deniedTakeDoesNotConsumeAndResetForgets) {
     EXPECT_TRUE(global.take(kStart + denied.retryAfterNs, p).allowed);
 }
 
-TEST(GlobalLimiter, concurrentTakesAreExact) {
-    GlobalLimiter global;
-    const double rate = 1000, burst = 50;
-    const auto p = paramsOf(rate, burst);
-    constexpr int kThreads = 4, kSteps = 2000, kTakesPerStep = 10;
-    const int64_t step = p.emissionNs / 2;  // a refill every other step
-    std::atomic<int> admittedCount{0};
+// kThreads threads take `takesPerStep` each at every injected instant kStart + s·step for
+// s = 0..steps (a barrier between instants); returns how many were admitted in all.
+constexpr int kThreads = 4;
+int64_t admittedByThreads(GlobalLimiter& global, const GcraParams& p, int steps, int64_t step,
+                          int takesPerStep) {
+    std::atomic<int64_t> admittedCount{0};
     std::barrier sync(kThreads);
     std::vector<std::thread> threads;
     for (int t = 0; t < kThreads; ++t) {
         threads.emplace_back([&] {
-            for (int s = 0; s <= kSteps; ++s) {
-                for (int n = 0; n < kTakesPerStep; ++n) {
+            for (int s = 0; s <= steps; ++s) {
+                for (int n = 0; n < takesPerStep; ++n) {
                     if (global.take(kStart + s * step, p).allowed) admittedCount++;
                 }
                 sync.arrive_and_wait();
@@ -234,8 +233,18 @@ TEST(GlobalLimiter, concurrentTakesAreExact) {
         });
     }
     for (auto& thread : threads) thread.join();
+    return admittedCount.load();
+}
+
+TEST(GlobalLimiter, concurrentTakesAreExact) {
+    GlobalLimiter global;
+    const double rate = 1000, burst = 50;
+    const auto p = paramsOf(rate, burst);
+    constexpr int kSteps = 2000;
+    const int64_t step = p.emissionNs / 2;  // a refill every other step
+    const int64_t admitted = admittedByThreads(global, p, kSteps, step, 10);
     const double seconds = static_cast<double>(kSteps * step) / kSecond;
-    EXPECT_EQ(admittedCount.load(), static_cast<int>(burst + rate * seconds));
+    EXPECT_EQ(admitted, static_cast<int64_t>(burst + rate * seconds));
 }
 
 // At a high rate threads take leases of several requests. Nothing may be admitted beyond
@@ -246,26 +255,13 @@ TEST(GlobalLimiter, leasedTakesNeverExceedTheLimitAndLoseAtMostALeasePerThread) 
     const auto p = paramsOf(rate, burst);
     const int64_t lease = GlobalLimiter::leaseSize(p);
     ASSERT_GT(lease, 1) << "this test is about leases";
-    constexpr int kThreads = 4, kSteps = 4000, kTakesPerStep = 10;
+    constexpr int kSteps = 4000;
     const int64_t step = p.emissionNs * 2;  // two refills a step: offered 40 a step, 2 admitted
-    std::atomic<int64_t> admittedCount{0};
-    std::barrier sync(kThreads);
-    std::vector<std::thread> threads;
-    for (int t = 0; t < kThreads; ++t) {
-        threads.emplace_back([&] {
-            for (int s = 0; s <= kSteps; ++s) {
-                for (int n = 0; n < kTakesPerStep; ++n) {
-                    if (global.take(kStart + s * step, p).allowed) admittedCount++;
-                }
-                sync.arrive_and_wait();
-            }
-        });
-    }
-    for (auto& thread : threads) thread.join();
+    const int64_t admitted = admittedByThreads(global, p, kSteps, step, 10);
     const double seconds = static_cast<double>(kSteps * step) / kSecond;
     const auto exact = static_cast<int64_t>(burst + rate * seconds);
-    EXPECT_LE(admittedCount.load(), exact);
-    EXPECT_GE(admittedCount.load(), exact - kThreads * lease);
+    EXPECT_LE(admitted, exact);
+    EXPECT_GE(admitted, exact - kThreads * lease);
 }
 
 TEST(GlobalLimiter, leaseSizeIsOneAtLowRatesAndBoundedAtHighOnes) {
