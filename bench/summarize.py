@@ -197,6 +197,7 @@ if os.path.exists(limits_path):
     w("`rampart-bench-limits` (Google Benchmark, medians of the repetitions). Target: a decision")
     w("≤ 100 ns, no worse per thread with 2 threads than with 1; 1 million live keys in ≤ 128 MB.")
     w("")
+    w("Run on both cores (not pinned), so two threads each have one.")
     w("With 2 threads, \"per thread\" is what one decision costs the thread making it (wall time")
     w("per decision on each thread); the last column compares it with the same benchmark on 1 thread.")
     w("")
