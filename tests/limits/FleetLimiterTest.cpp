@@ -129,6 +129,18 @@ TEST_F(FleetLimiterTest, overTheLimitRedisIsAskedOncePerLeaseNotPerRequest) {
         << offered << " offered over " << elapsed << " s";
 }
 
+// A Redis that forgot the script (SCRIPT FLUSH, or a failover to a replica that never loaded it)
+// gets it again on the same connection, without an error.
+TEST_F(FleetLimiterTest, aForgottenScriptIsLoadedAgain) {
+    FleetLimiter limiter(configFor(redis));
+    const auto p = paramsOf(1, 5);
+    ASSERT_TRUE(limiter.take(steadyNs(), p).allowed);
+    ASSERT_NE(redis.cli("SCRIPT FLUSH").find("OK"), std::string::npos);
+    EXPECT_TRUE(limiter.take(steadyNs(), p).allowed);
+    EXPECT_EQ(limiter.stats().redisErrors, 0u) << limiter.stats().lastError;
+    EXPECT_EQ(limiter.stats().redisCalls, 2u);
+}
+
 TEST_F(FleetLimiterTest, aRedisOutageFallsBackToTheLocalLimitAndRecovers) {
     FleetLimiter limiter(configFor(redis));
     const auto p = paramsOf(1, 5);
