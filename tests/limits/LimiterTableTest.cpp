@@ -145,8 +145,11 @@ TEST(LimiterTable, oneMillionLiveKeysAllKeepTheirState) {
     std::printf("1,000,000 live keys: %zu held, %llu evicted, %.1f MiB\n", stats.keys,
                 static_cast<unsigned long long>(stats.evictions), stats.memoryBytes / 1048576.0);
     EXPECT_LE(stats.evictions, 10'000u);  // ≤ 1 %
-    // And they are still limited: a second request from an early key is refused.
-    EXPECT_FALSE(table.take(keyOf(17), kStart + 1, p).allowed);
+    // And they are still limited: a second request from the first 10,000 keys is refused, but
+    // for the few evicted ones (which keys those are depends on the process's hash seed).
+    int refused = 0;
+    for (uint64_t i = 0; i < 10'000; ++i) refused += table.take(keyOf(i), kStart + 1, p).allowed ? 0 : 1;
+    EXPECT_GE(refused, 9'900);
 }
 
 // Four threads take the same keys at the same injected instants (a barrier between instants),
