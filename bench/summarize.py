@@ -12,6 +12,11 @@ out_dir = sys.argv[1]
 def median(values):
     return statistics.median(values) if values else float("nan")
 
+def benchmark_medians(path):
+    """A Google Benchmark JSON file's rows to report: the medians, or the single runs."""
+    return [b for b in json.load(open(path))["benchmarks"]
+            if b.get("aggregate_name") in (None, "median")]
+
 
 def jsonl(name):
     path = os.path.join(out_dir, name)
@@ -203,8 +208,7 @@ if os.path.exists(limits_path):
     w("")
     w("| benchmark | per decision, per thread | 2 threads vs 1 | counters |")
     w("| --- | ---: | ---: | --- |")
-    medians = [b for b in json.load(open(limits_path))["benchmarks"]
-               if b.get("aggregate_name") in (None, "median")]
+    medians = benchmark_medians(limits_path)
 
     def per_thread(bench):
         # perThreadTime is in seconds when the aggregate is shown; fall back to the plain time.
@@ -241,9 +245,7 @@ if os.path.exists(fleet_path):
     w("")
     w("| benchmark | per call or decision | counters |")
     w("| --- | ---: | --- |")
-    for bench in json.load(open(fleet_path))["benchmarks"]:
-        if bench.get("aggregate_name") not in (None, "median"):
-            continue
+    for bench in benchmark_medians(fleet_path):
         counters = {k: v for k, v in bench.items() if k in ("admittedPercent", "redisCallsPer1000", "lease")}
         shown = ", ".join(f"{k}={v:,.3g}" for k, v in counters.items())
         w(f"| {bench['name'].replace('_median', '')} | {bench['real_time']:.3g} {bench['time_unit']} | {shown} |")

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/CredentialFile.h"
 #include "config/Duration.h"
 
 namespace rampart::config {
@@ -227,19 +228,6 @@ void readRule(Section rule, limits::LimitRule& out) {
     out.burst = burst == -1 ? std::max(1.0, rate) : burst;
 }
 
-// A secret kept in its own file (mode 0600, like a Kubernetes secret mount), so the config file
-// can be shared and logged. One line; a trailing newline is not part of it.
-std::string readSecretFile(Section& section, const char* key, const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) section.fail(key, "cannot read " + path);
-    std::string secret;
-    std::getline(in, secret);
-    if (!secret.empty() && secret.back() == '\r') secret.pop_back();
-    if (secret.empty()) section.fail(key, path + " is empty");
-    if (secret.size() > 4096) section.fail(key, path + " is longer than 4096 bytes");
-    return secret;
-}
-
 void readFleetLimit(Section fleet, std::optional<limits::FleetLimitConfig>& out,
                     const std::string& baseDir) {
     if (fleet.empty()) return;
@@ -252,7 +240,10 @@ void readFleetLimit(Section fleet, std::optional<limits::FleetLimitConfig>& out,
     std::string passwordFile;
     fleet.text("password_file", passwordFile);
     if (!passwordFile.empty()) {
-        config.redis.password = readSecretFile(fleet, "password_file", resolve(passwordFile, baseDir));
+        // In a file of its own, so the config can be shared and logged.
+        auto password = readCredentialFile(resolve(passwordFile, baseDir), "Redis password file");
+        if (!password.ok()) fleet.fail("password_file", std::string(password.status().message()));
+        config.redis.password = std::move(*password);
     }
     fleet.text("key", config.key);
     if (config.key.empty() || config.key.size() > 256) fleet.fail("key", "expected 1 to 256 characters");

@@ -30,10 +30,7 @@ FleetLimiter::ThreadState& FleetLimiter::threadState() {
 }
 
 int64_t FleetLimiter::leaseSize(const GcraParams& params) const {
-    if (params.emissionNs <= 0) return 1;
-    const int64_t leaseNs = std::chrono::nanoseconds(config_.lease).count();
-    const int64_t burst = params.toleranceNs / params.emissionNs;
-    return std::clamp(std::min(leaseNs / params.emissionNs, burst / 8), int64_t{1}, int64_t{1000});
+    return limits::leaseSize(params, std::chrono::nanoseconds(config_.lease).count(), 1000);
 }
 
 GcraDecision FleetLimiter::take(int64_t nowNs, const GcraParams& params) {

@@ -36,6 +36,15 @@ struct GcraParams {
     }
 };
 
+// How many requests a thread reserves at once from a limit shared with other threads or hosts:
+// `windowNs` of the rate, at most an eighth of the burst (so one holder cannot take it all) and
+// `most`, at least one. One request at low rates, so small limits stay exact.
+inline int64_t leaseSize(const GcraParams& p, int64_t windowNs, int64_t most) {
+    if (p.emissionNs <= 0) return 1;
+    const int64_t burst = p.toleranceNs / p.emissionNs;
+    return std::clamp(std::min(windowNs / p.emissionNs, burst / 8), int64_t{1}, most);
+}
+
 struct GcraDecision {
     bool allowed;
     int64_t newTat;       // store this, allowed or not (a denial only ever lowers stale debt)

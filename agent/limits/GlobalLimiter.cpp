@@ -26,16 +26,13 @@ std::atomic<uint64_t> nextLimiterId{1};
 GlobalLimiter::GlobalLimiter() : id_(nextLimiterId.fetch_add(1, std::memory_order_relaxed)) {}
 
 int64_t GlobalLimiter::leaseSize(const GcraParams& params) {
-    if (params.emissionNs <= 0) return 1;
-    const int64_t burst = params.toleranceNs / params.emissionNs;
-    return std::clamp(std::min(kLeaseNs / params.emissionNs, burst / 8), int64_t{1}, kMaxLease);
+    return limits::leaseSize(params, kLeaseNs, kMaxLease);
 }
 
 GcraDecision GlobalLimiter::take(int64_t nowNs, const GcraParams& params) {
     const uint64_t generation = generation_.load(std::memory_order_relaxed);
     if (lease.remaining > 0 && lease.limiter == id_ && lease.generation == generation &&
-        lease.params.emissionNs == params.emissionNs &&
-        lease.params.toleranceNs == params.toleranceNs) {
+        lease.params == params) {
         --lease.remaining;
         return {true, 0, 0};
     }

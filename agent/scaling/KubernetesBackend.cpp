@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "common/CredentialFile.h"
 
 namespace rampart::scaling {
 namespace {
@@ -23,8 +24,6 @@ namespace {
 constexpr size_t kMaxResponseBytes = 1024 * 1024;
 // The API server's messages can quote whole objects; an error line does not need all of it.
 constexpr size_t kMaxMessageBytes = 512;
-// Tokens and namespace names are small; anything bigger is not the file we were pointed at.
-constexpr std::streamsize kMaxCredentialFileBytes = 64 * 1024;
 
 struct CurlFree {
     void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
@@ -46,23 +45,6 @@ size_t appendBounded(char* data, size_t size, size_t count, void* user) {
     return bytes;
 }
 
-absl::StatusOr<std::string> readSmallFile(const std::string& path, absl::string_view what) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return absl::FailedPreconditionError(absl::StrCat("cannot read the ", what, " ", path));
-    std::string content(static_cast<size_t>(kMaxCredentialFileBytes) + 1, '\0');
-    in.read(content.data(), static_cast<std::streamsize>(content.size()));
-    content.resize(static_cast<size_t>(in.gcount()));
-    if (content.size() > static_cast<size_t>(kMaxCredentialFileBytes)) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("the ", what, " ", path, " is too large"));
-    }
-    absl::StripAsciiWhitespace(&content);
-    if (content.empty()) {
-        return absl::FailedPreconditionError(absl::StrCat("the ", what, " ", path, " is empty"));
-    }
-    return content;
-}
 
 // Kubernetes object names: a DNS-1123 label for a namespace, a subdomain for a Deployment. Also
 // what keeps a configured name from walking the URL path.
@@ -152,7 +134,7 @@ absl::StatusOr<KubernetesBackend::Scale> parseScale(const std::string& body) {
 // errors, logs or the audit detail.
 absl::StatusOr<HttpReply> send(const ScalingConfig::Kubernetes& config, const std::string& url,
                                const char* method, const std::string* patch) {
-    auto token = readSmallFile(config.tokenFile, "service-account token file");
+    auto token = readCredentialFile(config.tokenFile, "service-account token file");
     if (!token.ok()) return token.status();
 
     std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
@@ -226,7 +208,7 @@ absl::StatusOr<std::string> KubernetesBackend::scaleUrl() const {
     }
     std::string namespaceName = config_.namespaceName;
     if (namespaceName.empty()) {
-        auto fromFile = readSmallFile(config_.namespaceFile, "namespace file");
+        auto fromFile = readCredentialFile(config_.namespaceFile, "namespace file");
         if (!fromFile.ok()) return fromFile.status();
         namespaceName = *std::move(fromFile);
     }
