@@ -41,8 +41,10 @@ PACKAGES=(
     libgtest-dev
     libgmock-dev
     libbenchmark-dev
-    # Process tools the integration tests rely on (ps, pgrep)
+    # Process tools the integration tests rely on (ps, pgrep); `file` is what CPack's DEB
+    # generator runs to find shared-library dependencies (CPACK_DEBIAN_PACKAGE_SHLIBDEPS)
     procps
+    file
     # Real peers the integration tests run on loopback: nginx in front of the agent, a
     # Prometheus server (and promtool) scraping it, a Redis server holding a fleet's limit
     nginx-light

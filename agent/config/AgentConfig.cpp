@@ -12,6 +12,7 @@
 
 #include "common/CredentialFile.h"
 #include "config/Duration.h"
+#include "limits/LimitBounds.h"
 
 namespace rampart::config {
 namespace {
@@ -144,7 +145,8 @@ void readKeys(Section keys, KeySourceConfig& out, const std::string& baseDir) {
         if (!map.IsMap()) keys.fail("algorithms", "expected a mapping of kid (or kty:TYPE) to alg");
         for (const auto& entry : map) {
             const auto name = entry.first.as<std::string>();
-            const auto alg = jwt::parseAlgorithm(entry.second.IsScalar() ? entry.second.Scalar() : "");
+            const auto alg =
+                jwt::parseAlgorithm(entry.second.IsScalar() ? entry.second.Scalar() : "");
             if (!alg) keys.fail("algorithms." + name, "unknown algorithm");
             out.algorithms[name] = *alg;
         }
@@ -158,7 +160,8 @@ void readKeys(Section keys, KeySourceConfig& out, const std::string& baseDir) {
     if (!out.url.empty() && out.url.rfind("https://", 0) != 0) {
         keys.fail("url", "must be an https:// URL");
     }
-    if (out.watchInterval < milliseconds(100)) keys.fail("watch_interval", "must be at least 100ms");
+    if (out.watchInterval < milliseconds(100))
+        keys.fail("watch_interval", "must be at least 100ms");
     if (out.refreshInterval < std::chrono::seconds(1)) {
         keys.fail("refresh_interval", "must be at least 1s");
     }
@@ -221,17 +224,22 @@ void readRule(Section rule, limits::LimitRule& out) {
     }
     rule.boolean("shadow", out.shadow);
     rule.finish();
-    if (!(rate >= 0 && rate <= 1e9)) rule.fail("rate", "must be between 0 (off) and 1e9");
-    if (burst != -1 && !(burst >= 1 && burst <= 1e9)) rule.fail("burst", "must be between 1 and 1e9");
     out.rate = rate;
     // Without a burst, allow one second's worth at once (at least one request).
-    out.burst = burst == -1 ? std::max(1.0, rate) : burst;
+    out.burst = burst == -1 ? std::clamp(rate, 1.0, limits::kMaxBurst) : burst;
+    if (auto valid = limits::checkLimitRule(out); !valid.ok()) {
+        // The message starts with the field it is about: "rate ...", "burst ...".
+        const std::string why(valid.message());
+        const size_t space = why.find(' ');
+        rule.fail(why.substr(0, space), why.substr(space + 1));
+    }
 }
 
 void readFleetLimit(Section fleet, std::optional<limits::FleetLimitConfig>& out,
                     const std::string& baseDir) {
     if (fleet.empty()) return;
-    if (!fleet.has("redis")) fleet.fail("redis", "required: the Redis server that holds the fleet's limit");
+    if (!fleet.has("redis"))
+        fleet.fail("redis", "required: the Redis server that holds the fleet's limit");
     limits::FleetLimitConfig config;
     fleet.text("redis", config.redis.address);
     if (auto valid = limits::validateRedisAddress(config.redis.address); !valid.ok()) {
@@ -246,7 +254,8 @@ void readFleetLimit(Section fleet, std::optional<limits::FleetLimitConfig>& out,
         config.redis.password = std::move(*password);
     }
     fleet.text("key", config.key);
-    if (config.key.empty() || config.key.size() > 256) fleet.fail("key", "expected 1 to 256 characters");
+    if (config.key.empty() || config.key.size() > 256)
+        fleet.fail("key", "expected 1 to 256 characters");
     fleet.duration("timeout", config.redis.timeout);
     fleet.duration("lease", config.lease);
     fleet.duration("retry_after_failure", config.retryAfterFailure);
@@ -257,7 +266,8 @@ void readFleetLimit(Section fleet, std::optional<limits::FleetLimitConfig>& out,
         fleet.fail("timeout", "must be between 1ms and 1s");
     }
     if (config.lease > milliseconds(1000)) fleet.fail("lease", "must be at most 1s");
-    if (config.retryAfterFailure < milliseconds(10) || config.retryAfterFailure > milliseconds(60'000)) {
+    if (config.retryAfterFailure < milliseconds(10) ||
+        config.retryAfterFailure > milliseconds(60'000)) {
         fleet.fail("retry_after_failure", "must be between 10ms and 1m");
     }
     out = std::move(config);
@@ -309,8 +319,9 @@ void readControl(Section control, ControlConfig& out, const std::string& baseDir
         control.fail("listen", "expected host:port, for example 127.0.0.1:7402");
     }
     // The control plane is never served without mutual TLS.
-    for (auto [key, value] : {std::pair{"cert_file", &out.certFile}, std::pair{"key_file", &out.keyFile},
-                              std::pair{"client_ca_file", &out.clientCaFile}}) {
+    for (auto [key, value] :
+         {std::pair{"cert_file", &out.certFile}, std::pair{"key_file", &out.keyFile},
+          std::pair{"client_ca_file", &out.clientCaFile}}) {
         if (value->empty()) control.fail(key, "required when control.listen is set (mutual TLS)");
         *value = resolve(*value, baseDir);
     }
@@ -359,9 +370,11 @@ void readScaling(Section section, scaling::ScalingConfig& out, const std::string
     if (!kBackends.contains(out.backend)) {
         section.fail("backend", "expected none, local, command or kubernetes");
     }
-    if (out.minReplicas > out.maxReplicas) section.fail("min_replicas", "must not exceed max_replicas");
+    if (out.minReplicas > out.maxReplicas)
+        section.fail("min_replicas", "must not exceed max_replicas");
     if (out.backend == "command") {
-        if (out.command.path.empty()) section.fail("command.path", "required for the command backend");
+        if (out.command.path.empty())
+            section.fail("command.path", "required for the command backend");
         out.command.path = resolve(out.command.path, baseDir);
         out.command.currentPath = resolve(out.command.currentPath, baseDir);
     }

@@ -9,7 +9,7 @@ void applyToEngine(const ControlState& state, CheckEngine& engine) {
     RuleSet rules;
     for (const auto& b : state.blocks) {
         if (b.kind == BlockTarget::Client) {
-            if (auto cidr = limits::Cidr::parse(b.value)) rules.clients.push_back({*cidr, b.expiresAt});
+            if (auto cidr = limits::Cidr::parse(b.value)) rules.clients.add(*cidr, b.expiresAt);
         } else {
             auto& until = rules.subjects[b.value];
             until = std::max(until, b.expiresAt);

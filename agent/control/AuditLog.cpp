@@ -1,58 +1,162 @@
 #include "control/AuditLog.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <deque>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace rampart::control {
+namespace {
+
+std::optional<AuditEntry> parseLine(const std::string& line) {
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return std::nullopt;  // a torn line after a crash
+    try {
+        return auditEntryFromJson(j);
+    } catch (const nlohmann::json::exception&) {
+        return std::nullopt;  // a member of the wrong type: not an entry this agent wrote
+    }
+}
+
+absl::Status errnoStatus(const std::string& what) {
+    return absl::InternalError(what + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+nlohmann::json auditEntryJson(const AuditEntry& e) {
+    return {{"seq", e.seq},         {"time_unix_ms", e.timeUnixMs},
+            {"actor", e.actor},     {"role", e.role},
+            {"action", e.action},   {"before", e.beforeJson},
+            {"after", e.afterJson}, {"result", e.result}};
+}
+
+AuditEntry auditEntryFromJson(const nlohmann::json& j) {
+    AuditEntry e;
+    e.seq = j.value("seq", uint64_t{0});
+    e.timeUnixMs = j.value("time_unix_ms", int64_t{0});
+    e.actor = j.value("actor", "");
+    e.role = j.value("role", "");
+    e.action = j.value("action", "");
+    e.beforeJson = j.value("before", "");
+    e.afterJson = j.value("after", "");
+    e.result = j.value("result", "");
+    return e;
+}
 
 AuditLog::AuditLog(std::string path) : path_(std::move(path)) {}
 
-absl::Status AuditLog::append(AuditEntry entry) {
-    const nlohmann::json line = {
-        {"time_unix_ms", entry.timeUnixMs}, {"actor", entry.actor},   {"role", entry.role},
-        {"action", entry.action},           {"before", entry.beforeJson}, {"after", entry.afterJson},
-        {"result", entry.result}};
+absl::Status AuditLog::open() {
+    absl::MutexLock lock(&mutex_);
+    recent_.clear();
+    trimmed_ = false;
+    lastSeq_ = 0;
+    std::ifstream in(path_, std::ios::binary | std::ios::ate);
+    if (!in) return absl::OkStatus();  // no log yet
+    // Only the tail: it holds the newest entries kept in memory and the last number, and a log
+    // of years must not delay the start (the data plane waits for it).
+    const std::streamoff size = in.tellg();
+    const std::streamoff from = std::max<std::streamoff>(0, size - kTailBytes);
+    in.seekg(from);
+    std::string line;
+    if (from > 0) std::getline(in, line);  // the rest of a line cut by the seek
+    trimmed_ = from > 0;
+    bool endsWithNewline = true;
+    while (std::getline(in, line)) {
+        endsWithNewline = !in.eof();
+        auto entry = parseLine(line);
+        if (!entry) continue;
+        lastSeq_ = std::max(lastSeq_, entry->seq);
+        keep(std::move(*entry));
+    }
+    if (endsWithNewline) return absl::OkStatus();
+    // A crash mid-write left half a line: end it, or the next entry would be glued to it and
+    // lost with it.
+    const int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0) return errnoStatus("cannot open audit log " + path_);
+    const bool ended = ::write(fd, "\n", 1) == 1 && ::fdatasync(fd) == 0;
+    ::close(fd);
+    return ended ? absl::OkStatus() : errnoStatus("cannot repair audit log " + path_);
+}
+
+void AuditLog::keep(AuditEntry entry) {
+    recent_.push_back(std::move(entry));
+    if (recent_.size() > kKeptInMemory) {
+        recent_.pop_front();
+        trimmed_ = true;
+    }
+}
+
+absl::StatusOr<uint64_t> AuditLog::append(AuditEntry entry) {
+    absl::MutexLock lock(&mutex_);
+    if (entry.seq == 0) entry.seq = lastSeq_ + 1;
+    const nlohmann::json line = auditEntryJson(entry);
     // error_handler::replace: an odd byte in a reason must not make the entry unwritable.
     const std::string text =
         line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    absl::MutexLock lock(&mutex_);
     const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (fd < 0) return absl::InternalError("cannot open audit log " + path_ + ": " + std::strerror(errno));
+    if (fd < 0) return errnoStatus("cannot open audit log " + path_);
+    struct stat before {};
+    const bool sized = ::fstat(fd, &before) == 0;
     // One write of the whole line with O_APPEND: lines never interleave.
     const ssize_t n = ::write(fd, text.data(), text.size());
-    const bool synced = ::fdatasync(fd) == 0;
-    ::close(fd);
-    if (n != static_cast<ssize_t>(text.size()) || !synced) {
-        return absl::InternalError("cannot write audit log " + path_);
+    const bool synced = n == static_cast<ssize_t>(text.size()) && ::fdatasync(fd) == 0;
+    // A short write (disk full) must not leave half a line for the next entry to be glued to.
+    // Only when the file is still the one written to: after a copytruncate it is shorter, and
+    // truncating "back" would extend it with zeros.
+    struct stat after {};
+    if (!synced && sized && n > 0 && ::fstat(fd, &after) == 0 && after.st_size > before.st_size) {
+        (void)::ftruncate(fd, before.st_size);
     }
-    return absl::OkStatus();
+    ::close(fd);
+    if (!synced) return absl::InternalError("cannot write audit log " + path_);
+    const uint64_t seq = entry.seq;
+    lastSeq_ = std::max(lastSeq_, seq);
+    keep(std::move(entry));
+    return seq;
+}
+
+uint64_t AuditLog::lastSeq() const {
+    absl::MutexLock lock(&mutex_);
+    return lastSeq_;
 }
 
 absl::StatusOr<std::vector<AuditEntry>> AuditLog::since(int64_t sinceUnixMs, size_t limit) const {
-    absl::MutexLock lock(&mutex_);
-    std::ifstream in(path_);
+    {
+        absl::MutexLock lock(&mutex_);
+        // The newest `limit` entries at or after the time, from memory when memory holds them
+        // all: enough of them, or an older entry in memory that is already before the time.
+        const auto first = std::find_if(recent_.begin(), recent_.end(), [&](const AuditEntry& e) {
+            return e.timeUnixMs >= sinceUnixMs;
+        });
+        const size_t matching = static_cast<size_t>(recent_.end() - first);
+        if (matching >= limit || !trimmed_ || first != recent_.begin()) {
+            const auto from =
+                recent_.end() - static_cast<std::ptrdiff_t>(std::min(matching, limit));
+            return std::vector<AuditEntry>(from, recent_.end());
+        }
+    }
+    // Further back than memory reaches: read the file, without holding up appends (a change
+    // waits for its audit entry).
+    return readFile(sinceUnixMs, limit);
+}
+
+absl::StatusOr<std::vector<AuditEntry>> AuditLog::readFile(int64_t sinceUnixMs,
+                                                           size_t limit) const {
+    std::ifstream in(path_, std::ios::binary);
     std::deque<AuditEntry> kept;
     if (!in) return std::vector<AuditEntry>{};
     std::string line;
     while (std::getline(in, line)) {
-        const auto j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) continue;  // a torn last line after a crash
-        AuditEntry e;
-        e.timeUnixMs = j.value("time_unix_ms", int64_t{0});
-        if (e.timeUnixMs < sinceUnixMs) continue;
-        e.actor = j.value("actor", "");
-        e.role = j.value("role", "");
-        e.action = j.value("action", "");
-        e.beforeJson = j.value("before", "");
-        e.afterJson = j.value("after", "");
-        e.result = j.value("result", "");
-        kept.push_back(std::move(e));
+        auto entry = parseLine(line);
+        if (!entry || entry->timeUnixMs < sinceUnixMs) continue;
+        kept.push_back(std::move(*entry));
         if (kept.size() > limit) kept.pop_front();
     }
     return std::vector<AuditEntry>(kept.begin(), kept.end());

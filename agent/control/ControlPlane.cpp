@@ -8,6 +8,8 @@
 
 #include "control/ApplyState.h"
 #include "control/StateFile.h"
+#include "control/StateJournal.h"
+#include "limits/LimitBounds.h"
 #include "metrics/ProcessStats.h"
 
 namespace rampart::control {
@@ -24,24 +26,20 @@ int64_t nowMs() {
 }
 
 absl::Status validateRule(const limits::LimitRule& rule, const std::string& name) {
-    if (!(rule.rate >= 0 && rule.rate <= 1e9)) {
-        return absl::InvalidArgumentError(name + ".rate must be between 0 (off) and 1e9");
-    }
-    if (rule.rate > 0 && !(rule.burst >= 1 && rule.burst <= 1e9)) {
-        return absl::InvalidArgumentError(name + ".burst must be between 1 and 1e9");
-    }
-    return absl::OkStatus();
+    const absl::Status valid = limits::checkLimitRule(rule);
+    if (valid.ok()) return valid;
+    return absl::InvalidArgumentError(name + "." + std::string(valid.message()));
 }
 
 bool printable(const std::string& text) {
-    return std::none_of(text.begin(), text.end(), [](char c) {
-        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-    });
+    return std::none_of(text.begin(), text.end(),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
 absl::Status validateCommon(uint32_t seconds, const std::string& reason) {
     if (seconds < 1 || seconds > kMaxDurationSeconds) {
-        return absl::InvalidArgumentError("duration_seconds must be between 1 and 2592000 (30 days)");
+        return absl::InvalidArgumentError(
+            "duration_seconds must be between 1 and 2592000 (30 days)");
     }
     if (reason.size() > kMaxReasonBytes || !printable(reason)) {
         return absl::InvalidArgumentError("reason must be printable and at most 512 bytes");
@@ -80,6 +78,7 @@ ControlPlane::ControlPlane(CheckEngine& engine, std::string stateDir,
                            scaling::ScalingConfig scaling)
     : engine_(engine),
       statePath_((std::filesystem::path(stateDir) / "state.json").string()),
+      journal_(journalPathFor(statePath_)),
       audit_((std::filesystem::path(stateDir) / "audit.log").string()),
       scaler_(std::move(scaler)),
       scaling_(std::move(scaling)) {}
@@ -87,22 +86,19 @@ ControlPlane::ControlPlane(CheckEngine& engine, std::string stateDir,
 ControlPlane::~ControlPlane() { stop(); }
 
 absl::Status ControlPlane::start() {
+    const auto dir = std::filesystem::path(statePath_).parent_path();
     std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(statePath_).parent_path(), ec);
-    auto loaded = loadState(statePath_);
-    {
+    std::filesystem::create_directories(dir, ec);
+    if (auto locked = stateDirLock_.acquire((dir / "lock").string()); !locked.ok()) return locked;
+    absl::Status loaded = audit_.open();
+    if (loaded.ok()) {
         absl::MutexLock lock(&mutex_);
-        if (loaded.ok()) {
-            state_ = std::move(*loaded);
-            spdlog::info("operator state restored path={} limits_revision={} blocks={} revocations={}",
-                         statePath_, state_.limits.revision, state_.blocks.size(),
-                         state_.revocations.size());
-        } else if (absl::IsNotFound(loaded.status())) {
-            state_.limits = *engine_.limiter().current().value;
-        } else {
-            return loaded.status();
-        }
-        applyLocked();
+        loaded = loadLocked();
+        if (loaded.ok()) applyLocked();
+    }
+    if (!loaded.ok()) {
+        stateDirLock_.release();
+        return loaded;
     }
     sweep();
     sweeper_ = std::thread([this] {
@@ -111,9 +107,8 @@ absl::Status ControlPlane::start() {
         while (true) {
             {
                 absl::MutexLock lock(&sweepMutex_);
-                const auto stop = +[](ControlPlane* self) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-                    return self->stopping_;
-                };
+                const auto stop = +[](ControlPlane* self)
+                                       ABSL_NO_THREAD_SAFETY_ANALYSIS { return self->stopping_; };
                 sweepMutex_.AwaitWithTimeout(absl::Condition(stop, this), absl::Seconds(1));
                 if (stopping_) return;
             }
@@ -148,17 +143,120 @@ AuditEntry ControlPlane::entryFor(const Actor& actor, std::string action) const 
     return entry;
 }
 
-absl::Status ControlPlane::commitLocked(ControlState next, AuditEntry entry) {
-    // Persist first: a change that cannot survive a restart is refused, not half-made.
-    if (auto saved = saveState(statePath_, next); !saved.ok()) {
-        entry.result = std::string(saved.message());
-        audit_.append(entry).IgnoreError();
-        return absl::UnavailableError("cannot persist the change: " + std::string(saved.message()));
+absl::Status ControlPlane::loadLocked() {
+    std::error_code ec;
+    // A snapshot interrupted mid-write: the journal beside the old one still holds its changes.
+    std::filesystem::remove(statePath_ + ".tmp", ec);
+    std::vector<StateChange> replayed;
+    uint64_t snapshotSeq = 0;
+    auto loaded = loadStateWithJournal(statePath_, &replayed, &snapshotSeq);
+    if (absl::IsNotFound(loaded.status())) {
+        // No snapshot: the configured limits, no operator rules. A journal without its snapshot
+        // is left when an operator deletes state.json to return to the config; it is kept aside,
+        // never silently dropped.
+        state_.limits = *engine_.limiter().current().value;
+        seq_ = audit_.lastSeq();
+        if (std::filesystem::file_size(journal_.path(), ec) > 0 && !ec) {
+            const std::string aside = journal_.path() + ".orphaned-" + std::to_string(nowMs());
+            std::filesystem::rename(journal_.path(), aside, ec);
+            spdlog::warn("no {}: its journal is kept aside as {}, not applied", statePath_, aside);
+        }
+        return absl::OkStatus();
     }
+    if (!loaded.ok()) {
+        return absl::DataLossError(
+            std::string(loaded.status().message()) +
+            ". The files are left as they are. To recover: correct the value, or move " +
+            statePath_ + " and " + journal_.path() +
+            " away to start from the configured limits with no operator blocks or revocations "
+            "(the audit log " +
+            audit_.path() + " holds every change made)");
+    }
+    state_ = std::move(*loaded);
+    hasSnapshot_ = true;
+    const uint64_t audited = audit_.lastSeq();
+    // An audit log numbered below the snapshot was rotated since: which journalled changes it
+    // lacks cannot be told, and writing them all again would invent crashes.
+    const bool rotated = audited < snapshotSeq;
+    seq_ = std::max(audited, state_.auditSeq);
+    for (auto& change : replayed) {
+        seq_ = std::max(seq_, change.seq);
+        // Made (its journal line was written) but the process stopped before its audit entry.
+        if (!rotated && change.audit && change.seq > audited) {
+            change.audit->result += " (entry written at the next start)";
+            if (auto logged = audit_.append(*change.audit); !logged.ok()) return logged.status();
+        }
+    }
+    spdlog::info(
+        "operator state restored path={} limits_revision={} blocks={} revocations={} "
+        "journal_changes={}",
+        statePath_, state_.limits.revision, state_.blocks.size(), state_.revocations.size(),
+        replayed.size());
+    // Start every run from a snapshot holding everything and an empty journal (which also drops
+    // a half-written last line). A read-only state directory still serves; it takes no changes.
+    const absl::Status compacted = replayed.empty() ? journal_.clear() : snapshotLocked();
+    if (!compacted.ok()) {
+        journalStuck_ = true;
+        spdlog::warn("operator state is read-only this run: {}", std::string(compacted.message()));
+    }
+    return absl::OkStatus();
+}
+
+absl::Status ControlPlane::snapshotLocked() {
+    if (auto saved = saveState(statePath_, state_); !saved.ok()) return saved;
+    hasSnapshot_ = true;
+    return journal_.clear();
+}
+
+// A change is made once its journal line is written and synced: whatever instant the process is
+// killed, a change is in force after a restart if and only if that line is whole, and then its
+// audit entry is written too (here, or from the line at the next start). Only then is it applied
+// to the engine and reported done. A change whose audit entry cannot be written is taken back.
+absl::Status ControlPlane::commitLocked(StateChange change, AuditEntry entry) {
+    if (journalStuck_) {
+        return absl::UnavailableError(
+            "operator state cannot be written this run (" + journal_.path() +
+            "); the log says why, and a restart after fixing it makes changes possible again");
+    }
+    // Deleted while running: the next change starts a new snapshot rather than a journal whose
+    // base is gone (which the next start would set aside).
+    if (hasSnapshot_ && !std::filesystem::exists(statePath_)) hasSnapshot_ = false;
+    const uint64_t seq = seq_ + 1;
+    change.seq = entry.seq = seq;
+    change.audit = entry;
+    ControlState next = state_;
+    applyChange(change, next);
+    // The first change ever: snapshot what it starts from, so a journal always has its base.
+    absl::Status persisted = hasSnapshot_ ? absl::OkStatus() : snapshotLocked();
+    if (persisted.ok()) persisted = journal_.append(change);
+    if (!persisted.ok()) {
+        // Refused, not half-made; the attempt is still recorded, with why.
+        entry.result = std::string(persisted.message());
+        if (audit_.append(entry).ok()) seq_ = seq;
+        return absl::UnavailableError("cannot persist the change: " +
+                                      std::string(persisted.message()));
+    }
+    if (auto logged = audit_.append(entry); !logged.ok()) {
+        if (auto dropped = journal_.dropLast(); !dropped.ok()) {
+            journalStuck_ = true;
+            spdlog::critical("cannot take back an unaudited change from {}: {}", journal_.path(),
+                             std::string(dropped.message()));
+            return absl::UnavailableError(
+                "cannot write the audit log (" + std::string(logged.status().message()) +
+                ") nor take the change back: it takes effect, with its audit entry, when the "
+                "agent next starts; no other change is accepted until then");
+        }
+        return absl::UnavailableError("cannot write the audit log, so the change was not made: " +
+                                      std::string(logged.status().message()));
+    }
+    seq_ = seq;
     state_ = std::move(next);
     applyLocked();
-    if (auto logged = audit_.append(std::move(entry)); !logged.ok()) {
-        spdlog::error("audit log write failed: {}", std::string(logged.message()));
+    if (journal_.records() >= kSnapshotEvery) {
+        if (auto saved = snapshotLocked(); !saved.ok()) {
+            spdlog::warn("cannot snapshot operator state (the journal keeps growing): {}",
+                         std::string(saved.message()));
+        }
     }
     return absl::OkStatus();
 }
@@ -184,14 +282,14 @@ absl::StatusOr<limits::LimitSet> ControlPlane::updateLimits(const Actor& actor,
             std::to_string(expectedRevision) + ", the node is at revision " +
             std::to_string(state_.limits.revision) + "; reload and apply again");
     }
-    ControlState next = state_;
     proposed.revision = state_.limits.revision + 1;
-    next.limits = proposed;
+    StateChange change;
+    change.limits = proposed;
     auto entry = entryFor(actor, "update_limits");
     entry.beforeJson = limitsToJson(state_.limits);
     entry.afterJson = limitsToJson(proposed);
     if (!reason.empty()) entry.action += ": " + reason;
-    if (auto committed = commitLocked(std::move(next), std::move(entry)); !committed.ok()) {
+    if (auto committed = commitLocked(std::move(change), std::move(entry)); !committed.ok()) {
         return committed;
     }
     spdlog::info("limits updated by={} revision={}", actor.identity, proposed.revision);
@@ -206,7 +304,9 @@ absl::StatusOr<BlockRecord> ControlPlane::block(const Actor& actor, BlockTarget 
     record.kind = kind;
     if (kind == BlockTarget::Client) {
         auto cidr = limits::Cidr::parse(value);
-        if (!cidr) return absl::InvalidArgumentError("value \"" + value + "\" is not an IP address or CIDR block");
+        if (!cidr)
+            return absl::InvalidArgumentError("value \"" + value +
+                                              "\" is not an IP address or CIDR block");
         record.value = cidr->toString();
     } else {
         if (auto valid = validateSubject(value, "value"); !valid.ok()) return valid;
@@ -218,19 +318,18 @@ absl::StatusOr<BlockRecord> ControlPlane::block(const Actor& actor, BlockTarget 
     record.createdBy = actor.identity;
 
     absl::MutexLock lock(&mutex_);
-    ControlState next = state_;
     // Blocking the same target again replaces the old entry (new expiry and reason).
-    auto& list = next.blocks;
-    list.erase(std::remove_if(list.begin(), list.end(),
-                              [&](const BlockRecord& b) { return b.kind == kind && b.value == record.value; }),
-               list.end());
-    if (list.size() >= kMaxBlocks) {
+    const bool replaces = std::any_of(
+        state_.blocks.begin(), state_.blocks.end(),
+        [&](const BlockRecord& b) { return b.kind == kind && b.value == record.value; });
+    if (!replaces && state_.blocks.size() >= kMaxBlocks) {
         return absl::ResourceExhaustedError("at most 10000 blocks; unblock some first");
     }
-    list.push_back(record);
+    StateChange change;
+    change.blocksSet.push_back(record);
     auto entry = entryFor(actor, "block");
     entry.afterJson = blockToJson(record);
-    if (auto committed = commitLocked(std::move(next), std::move(entry)); !committed.ok()) {
+    if (auto committed = commitLocked(std::move(change), std::move(entry)); !committed.ok()) {
         return committed;
     }
     spdlog::info("blocked by={} target={} seconds={}", actor.identity, record.value, seconds);
@@ -246,19 +345,21 @@ absl::StatusOr<bool> ControlPlane::unblock(const Actor& actor, BlockTarget kind,
     std::string normalised = value;
     if (kind == BlockTarget::Client) {
         auto cidr = limits::Cidr::parse(value);
-        if (!cidr) return absl::InvalidArgumentError("value \"" + value + "\" is not an IP address or CIDR block");
+        if (!cidr)
+            return absl::InvalidArgumentError("value \"" + value +
+                                              "\" is not an IP address or CIDR block");
         normalised = cidr->toString();
     }
     absl::MutexLock lock(&mutex_);
-    ControlState next = state_;
-    auto it = std::find_if(next.blocks.begin(), next.blocks.end(), [&](const BlockRecord& b) {
+    auto it = std::find_if(state_.blocks.begin(), state_.blocks.end(), [&](const BlockRecord& b) {
         return b.kind == kind && b.value == normalised;
     });
-    if (it == next.blocks.end()) return false;
+    if (it == state_.blocks.end()) return false;
     auto entry = entryFor(actor, reason.empty() ? "unblock" : "unblock: " + reason);
     entry.beforeJson = blockToJson(*it);
-    next.blocks.erase(it);
-    if (auto committed = commitLocked(std::move(next), std::move(entry)); !committed.ok()) {
+    StateChange change;
+    change.blocksRemoved.push_back(*it);
+    if (auto committed = commitLocked(std::move(change), std::move(entry)); !committed.ok()) {
         return committed;
     }
     return true;
@@ -269,7 +370,8 @@ std::vector<BlockRecord> ControlPlane::blocks() const {
     return state_.blocks;
 }
 
-absl::StatusOr<RevocationRecord> ControlPlane::revoke(const Actor& actor, const std::string& subject,
+absl::StatusOr<RevocationRecord> ControlPlane::revoke(const Actor& actor,
+                                                      const std::string& subject,
                                                       const std::string& jwtId, uint32_t seconds,
                                                       const std::string& reason) {
     if (subject.empty() == jwtId.empty()) {
@@ -285,24 +387,22 @@ absl::StatusOr<RevocationRecord> ControlPlane::revoke(const Actor& actor, const 
     record.until = record.createdAt + seconds;
 
     absl::MutexLock lock(&mutex_);
-    ControlState next = state_;
-    auto& list = next.revocations;
-    list.erase(std::remove_if(list.begin(), list.end(),
-                              [&](const RevocationRecord& r) {
-                                  return r.subject == subject && r.jwtId == jwtId;
-                              }),
-               list.end());
-    if (list.size() >= kMaxRevocations) {
+    const auto& list = state_.revocations;
+    const bool replaces = std::any_of(list.begin(), list.end(), [&](const RevocationRecord& r) {
+        return r.subject == subject && r.jwtId == jwtId;
+    });
+    if (!replaces && list.size() >= kMaxRevocations) {
         return absl::ResourceExhaustedError("at most 100000 revocations");
     }
-    list.push_back(record);
+    StateChange change;
+    change.revocationsSet.push_back(record);
     auto entry = entryFor(actor, "revoke");
     entry.afterJson = revocationToJson(record);
-    if (auto committed = commitLocked(std::move(next), std::move(entry)); !committed.ok()) {
+    if (auto committed = commitLocked(std::move(change), std::move(entry)); !committed.ok()) {
         return committed;
     }
-    spdlog::info("revoked by={} {}={} seconds={}", actor.identity, subject.empty() ? "jti" : "subject",
-                 subject.empty() ? jwtId : subject, seconds);
+    spdlog::info("revoked by={} {}={} seconds={}", actor.identity,
+                 subject.empty() ? "jti" : "subject", subject.empty() ? jwtId : subject, seconds);
     return record;
 }
 
@@ -314,24 +414,24 @@ std::vector<RevocationRecord> ControlPlane::revocations() const {
 void ControlPlane::sweep() {
     const int64_t now = engine_.nowUnix();
     absl::MutexLock lock(&mutex_);
-    ControlState next = state_;
+    StateChange change;
     std::vector<std::string> expired;
-    std::erase_if(next.blocks, [&](const BlockRecord& b) {
-        if (now < b.expiresAt) return false;
+    for (const auto& b : state_.blocks) {
+        if (now < b.expiresAt) continue;
+        change.blocksRemoved.push_back(b);
         expired.push_back(blockToJson(b));
-        return true;
-    });
-    std::erase_if(next.revocations, [&](const RevocationRecord& r) {
-        if (now < r.until) return false;
+    }
+    for (const auto& r : state_.revocations) {
+        if (now < r.until) continue;
+        change.revocationsRemoved.push_back(r);
         expired.push_back(revocationToJson(r));
-        return true;
-    });
+    }
     if (expired.empty()) return;
     AuditEntry entry = entryFor(Actor{"rampart-agent", Role::Operator}, "expire");
     entry.beforeJson = "[";
     for (size_t i = 0; i < expired.size(); ++i) entry.beforeJson += (i ? "," : "") + expired[i];
     entry.beforeJson += "]";
-    if (auto committed = commitLocked(std::move(next), std::move(entry)); !committed.ok()) {
+    if (auto committed = commitLocked(std::move(change), std::move(entry)); !committed.ok()) {
         spdlog::error("cannot persist expiry: {}", std::string(committed.message()));
     }
 }
@@ -339,7 +439,8 @@ void ControlPlane::sweep() {
 void ControlPlane::observeCpu(double processCpuPercent) {
     absl::MutexLock lock(&mutex_);
     // Smoothed over a few samples, as the HPA's metrics window is.
-    observedCpu_ = observedCpu_ == 0 ? processCpuPercent : 0.7 * observedCpu_ + 0.3 * processCpuPercent;
+    observedCpu_ =
+        observedCpu_ == 0 ? processCpuPercent : 0.7 * observedCpu_ + 0.3 * processCpuPercent;
 }
 
 ScaleView ControlPlane::scaleStatus() {
@@ -373,15 +474,16 @@ ScaleView ControlPlane::cachedScaleStatus() const {
     view.desired = state_.scaleDesired ? state_.scaleDesired : lastKnownReplicas_;
     view.lastResult = lastScaleResult_;
     view.observedCpuPercent = observedCpu_;
-    view.recommended = scaling::recommendReplicas(lastKnownReplicas_, observedCpu_,
-                                                  scaling_.targetCpuPercent, scaling_.minReplicas,
-                                                  scaling_.maxReplicas);
+    view.recommended =
+        scaling::recommendReplicas(lastKnownReplicas_, observedCpu_, scaling_.targetCpuPercent,
+                                   scaling_.minReplicas, scaling_.maxReplicas);
     return view;
 }
 
 absl::StatusOr<ScaleView> ControlPlane::scale(const Actor& actor, uint32_t replicas,
                                               const std::string& reason) {
-    if (!scaler_) return absl::FailedPreconditionError("no scaling backend is configured on this node");
+    if (!scaler_)
+        return absl::FailedPreconditionError("no scaling backend is configured on this node");
     if (replicas < scaling_.minReplicas || replicas > scaling_.maxReplicas) {
         return absl::InvalidArgumentError("replicas must be between " +
                                           std::to_string(scaling_.minReplicas) + " and " +
@@ -398,20 +500,21 @@ absl::StatusOr<ScaleView> ControlPlane::scale(const Actor& actor, uint32_t repli
 
     auto entry = entryFor(actor, reason.empty() ? "scale" : "scale: " + reason);
     entry.beforeJson = "{\"replicas\":" + std::to_string(before.current) + "}";
-    entry.afterJson = "{\"replicas\":" + std::to_string(replicas) + ",\"backend\":\"" +
-                      scaler_->name() + "\"}";
+    entry.afterJson =
+        "{\"replicas\":" + std::to_string(replicas) + ",\"backend\":\"" + scaler_->name() + "\"}";
     entry.result = result.ok() ? "ok: " + detail : std::string(result.message()) + ": " + detail;
     {
         absl::MutexLock lock(&mutex_);
         lastScaleResult_ = entry.result.substr(0, 2048);
         if (result.ok()) {
-            ControlState next = state_;
-            next.scaleDesired = replicas;
-            if (auto committed = commitLocked(std::move(next), entry); !committed.ok()) {
+            StateChange change;
+            change.scaleDesired = replicas;
+            if (auto committed = commitLocked(std::move(change), entry); !committed.ok()) {
                 return committed;
             }
         } else {
-            audit_.append(entry).IgnoreError();
+            entry.seq = seq_ + 1;
+            if (audit_.append(entry).ok()) seq_ = entry.seq;
         }
     }
     if (!result.ok()) return result;

@@ -22,10 +22,7 @@ void OperatorRules::publish(RuleSet rules) {
 
 bool OperatorRules::clientBlocked(const RuleSet& rules, const limits::IpAddress& ip,
                                   int64_t nowUnix) {
-    for (const auto& entry : rules.clients) {
-        if (nowUnix < entry.expiresAt && entry.block.contains(ip)) return true;
-    }
-    return false;
+    return rules.clients.containsActive(ip, nowUnix);
 }
 
 bool OperatorRules::subjectBlocked(const RuleSet& rules, std::string_view subject,
@@ -33,8 +30,8 @@ bool OperatorRules::subjectBlocked(const RuleSet& rules, std::string_view subjec
     return activeIn(rules.subjects, subject, nowUnix);
 }
 
-bool OperatorRules::revoked(const RuleSet& rules, std::string_view subject,
-                            std::string_view jwtId, int64_t nowUnix) {
+bool OperatorRules::revoked(const RuleSet& rules, std::string_view subject, std::string_view jwtId,
+                            int64_t nowUnix) {
     return activeIn(rules.revokedSubjects, subject, nowUnix) ||
            activeIn(rules.revokedTokenIds, jwtId, nowUnix);
 }

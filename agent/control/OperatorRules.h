@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "common/Published.h"
+#include "limits/CidrIndex.h"
 #include "limits/IpAddress.h"
 
 namespace rampart::control {
@@ -14,11 +15,7 @@ namespace rampart::control {
 // What operators decided during the event, as the hot path reads it: blocked clients and
 // subjects, and revoked subjects and token ids, each with an expiry. Replaced whole on change.
 struct RuleSet {
-    struct ClientBlock {
-        limits::Cidr block;
-        int64_t expiresAt;
-    };
-    std::vector<ClientBlock> clients;                          // few: operators add them by hand
+    limits::CidrIndex clients;                                  // block → blocked until
     absl::flat_hash_map<std::string, int64_t> subjects;         // subject → blocked until
     absl::flat_hash_map<std::string, int64_t> revokedSubjects;  // subject → refused until
     absl::flat_hash_map<std::string, int64_t> revokedTokenIds;  // jti → refused until

@@ -41,6 +41,9 @@ struct ControlState {
     std::vector<BlockRecord> blocks;
     std::vector<RevocationRecord> revocations;
     uint32_t scaleDesired = 0;  // 0: never set
+    // The audit entry of the last change this state includes: a change is in force only once
+    // its entry is written (ControlPlane::commitLocked), and this says which ones are.
+    uint64_t auditSeq = 0;
 };
 
 }  // namespace rampart::control

@@ -9,61 +9,15 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
+
+#include "control/StateJournal.h"
+#include "control/StateJson.h"
 
 namespace rampart::control {
 namespace {
 
 using nlohmann::json;
-
-json ruleJson(const limits::LimitRule& rule) {
-    return {{"rate", rule.rate}, {"burst", rule.burst}, {"shadow", rule.shadow}};
-}
-
-limits::LimitRule ruleFrom(const json& j) {
-    limits::LimitRule rule;
-    rule.rate = j.at("rate").get<double>();
-    rule.burst = j.at("burst").get<double>();
-    rule.shadow = j.value("shadow", false);
-    return rule;
-}
-
-json cidrsJson(const limits::CidrList& list) {
-    json out = json::array();
-    for (const auto& block : list.blocks()) out.push_back(block.toString());
-    return out;
-}
-
-limits::CidrList cidrsFrom(const json& j) {
-    std::vector<limits::Cidr> blocks;
-    for (const auto& text : j) {
-        auto cidr = limits::Cidr::parse(text.get<std::string>());
-        if (!cidr) throw std::runtime_error("bad CIDR " + text.get<std::string>());
-        blocks.push_back(*cidr);
-    }
-    return limits::CidrList(std::move(blocks));
-}
-
-json limitsJson(const limits::LimitSet& l) {
-    return {{"per_ip", ruleJson(l.perIp)},         {"per_subject", ruleJson(l.perSubject)},
-            {"global", ruleJson(l.global)},        {"ipv6_prefix", l.ipv6PrefixBits},
-            {"blocklist", cidrsJson(l.blocklist)}, {"allowlist", cidrsJson(l.allowlist)},
-            {"revision", l.revision}};
-}
-
-json blockJson(const BlockRecord& b) {
-    return {{"kind", b.kind == BlockTarget::Client ? "client" : "subject"},
-            {"value", b.value},
-            {"expires_at", b.expiresAt},
-            {"reason", b.reason},
-            {"created_by", b.createdBy},
-            {"created_at", b.createdAt}};
-}
-
-json revocationJson(const RevocationRecord& r) {
-    return {{"subject", r.subject},       {"jti", r.jwtId},
-            {"until", r.until},           {"reason", r.reason},
-            {"created_by", r.createdBy},  {"created_at", r.createdAt}};
-}
 
 absl::Status errnoStatus(const std::string& what) {
     return absl::InternalError(what + ": " + std::strerror(errno));
@@ -71,17 +25,20 @@ absl::Status errnoStatus(const std::string& what) {
 
 }  // namespace
 
-std::string limitsToJson(const limits::LimitSet& limits) { return limitsJson(limits).dump(); }
-std::string blockToJson(const BlockRecord& block) { return blockJson(block).dump(); }
-std::string revocationToJson(const RevocationRecord& r) { return revocationJson(r).dump(); }
+std::string limitsToJson(const limits::LimitSet& limits) { return dumped(limitsJson(limits)); }
+std::string blockToJson(const BlockRecord& block) { return dumped(blockJson(block)); }
+std::string revocationToJson(const RevocationRecord& r) { return dumped(revocationJson(r)); }
 
 absl::Status saveState(const std::string& path, const ControlState& state) {
-    json doc = {{"format", 1}, {"limits", limitsJson(state.limits)}, {"scale_desired", state.scaleDesired}};
+    json doc = {{"format", 1},
+                {"limits", limitsJson(state.limits)},
+                {"scale_desired", state.scaleDesired},
+                {"audit_seq", state.auditSeq}};
     doc["blocks"] = json::array();
     for (const auto& b : state.blocks) doc["blocks"].push_back(blockJson(b));
     doc["revocations"] = json::array();
     for (const auto& r : state.revocations) doc["revocations"].push_back(revocationJson(r));
-    const std::string text = doc.dump(2) + "\n";
+    const std::string text = dumped(doc, 2) + "\n";
 
     const std::string temp = path + ".tmp";
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -120,40 +77,39 @@ absl::StatusOr<ControlState> loadState(const std::string& path) {
     try {
         const json doc = json::parse(text.str());
         ControlState state;
-        const auto& l = doc.at("limits");
-        state.limits.perIp = ruleFrom(l.at("per_ip"));
-        state.limits.perSubject = ruleFrom(l.at("per_subject"));
-        state.limits.global = ruleFrom(l.at("global"));
-        state.limits.ipv6PrefixBits = l.at("ipv6_prefix").get<int>();
-        state.limits.blocklist = cidrsFrom(l.at("blocklist"));
-        state.limits.allowlist = cidrsFrom(l.at("allowlist"));
-        state.limits.revision = l.at("revision").get<uint64_t>();
+        state.limits = limitsFromJson(doc.at("limits"));
         state.scaleDesired = doc.value("scale_desired", 0u);
-        for (const auto& b : doc.at("blocks")) {
-            BlockRecord block;
-            block.kind = b.at("kind").get<std::string>() == "subject" ? BlockTarget::Subject
-                                                                      : BlockTarget::Client;
-            block.value = b.at("value").get<std::string>();
-            block.expiresAt = b.at("expires_at").get<int64_t>();
-            block.reason = b.value("reason", "");
-            block.createdBy = b.value("created_by", "");
-            block.createdAt = b.value("created_at", int64_t{0});
-            state.blocks.push_back(std::move(block));
-        }
+        state.auditSeq = doc.value("audit_seq", uint64_t{0});
+        for (const auto& b : doc.at("blocks")) state.blocks.push_back(blockFromJson(b));
         for (const auto& r : doc.at("revocations")) {
-            RevocationRecord rev;
-            rev.subject = r.value("subject", "");
-            rev.jwtId = r.value("jti", "");
-            rev.until = r.at("until").get<int64_t>();
-            rev.reason = r.value("reason", "");
-            rev.createdBy = r.value("created_by", "");
-            rev.createdAt = r.value("created_at", int64_t{0});
-            state.revocations.push_back(std::move(rev));
+            state.revocations.push_back(revocationFromJson(r));
         }
         return state;
     } catch (const std::exception& e) {
         return absl::DataLossError(path + " is not a valid state file: " + e.what());
     }
+}
+
+std::string journalPathFor(const std::string& statePath) {
+    return (std::filesystem::path(statePath).parent_path() / "state.journal").string();
+}
+
+absl::StatusOr<ControlState> loadStateWithJournal(const std::string& statePath,
+                                                  std::vector<StateChange>* replayed,
+                                                  uint64_t* snapshotSeq) {
+    // The journal before the snapshot: a snapshot taken in between holds all the journal did, so
+    // reading in this order never pairs an old snapshot with an emptied journal.
+    auto changes = StateJournal::read(journalPathFor(statePath));
+    if (!changes.ok()) return changes.status();
+    auto state = loadState(statePath);
+    if (!state.ok()) return state;
+    if (snapshotSeq) *snapshotSeq = state->auditSeq;
+    for (auto& change : *changes) {
+        if (change.seq <= state->auditSeq) continue;  // already in the snapshot
+        applyChange(change, *state);
+        if (replayed) replayed->push_back(std::move(change));
+    }
+    return state;
 }
 
 }  // namespace rampart::control

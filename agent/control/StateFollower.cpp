@@ -9,21 +9,31 @@ namespace rampart::control {
 
 StateFollower::StateFollower(std::string statePath, CheckEngine& engine,
                              std::chrono::milliseconds poll)
-    : path_(std::move(statePath)), engine_(engine) {
-    pollOnce();
-    thread_ = std::thread([this, poll] {
+    : path_(std::move(statePath)), engine_(engine), poll_(poll) {}
+
+absl::Status StateFollower::start() {
+    const Seen now{FileIdentity::of(path_), FileIdentity::of(journalPathFor(path_))};
+    if (now.state.exists()) {
+        auto state = loadStateWithJournal(path_);
+        if (!state.ok()) return state.status();
+        seen_ = now;
+        applyToEngine(*state, engine_);
+        spdlog::info("operator state applied limits_revision={}", state->limits.revision);
+    }
+    thread_ = std::thread([this] {
         while (true) {
             {
                 absl::MutexLock lock(&mutex_);
-                const auto stop = +[](StateFollower* self) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-                    return self->stopping_;
-                };
-                mutex_.AwaitWithTimeout(absl::Condition(stop, this), absl::Milliseconds(poll.count()));
+                const auto stop = +[](StateFollower* self)
+                                       ABSL_NO_THREAD_SAFETY_ANALYSIS { return self->stopping_; };
+                mutex_.AwaitWithTimeout(absl::Condition(stop, this),
+                                        absl::Milliseconds(poll_.count()));
                 if (stopping_) return;
             }
             pollOnce();
         }
     });
+    return absl::OkStatus();
 }
 
 StateFollower::~StateFollower() {
@@ -35,9 +45,10 @@ StateFollower::~StateFollower() {
 }
 
 void StateFollower::pollOnce() {
-    const auto now = FileIdentity::of(path_);
-    if (!now.exists() || now == seen_) return;
-    auto state = loadState(path_);
+    // A change is a line in the journal; a snapshot replaces state.json and empties the journal.
+    const Seen now{FileIdentity::of(path_), FileIdentity::of(journalPathFor(path_))};
+    if (!now.state.exists() || now == seen_) return;
+    auto state = loadStateWithJournal(path_);
     if (!state.ok()) {
         spdlog::warn("cannot follow operator state: {}", std::string(state.status().message()));
         return;

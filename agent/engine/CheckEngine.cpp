@@ -40,10 +40,13 @@ CheckResult CheckEngine::check(const CheckInput& input) {
     const int64_t nowUnix = clock_();
     auto& counters = metrics_.local();
     std::string_view subject;
+    const auto ip = limits::parseClientAddress(input.clientIp);
     const auto finish = [&](CheckResult result) {
         metrics_.recordCheck(result.verdict, monotonic_() - startNs);
         if (result.verdict != Verdict::Allow) {
-            deniedClients_.record(input.clientIp, nowUnix);
+            // The address in one spelling, so "1.2.3.4:80" and "1.2.3.4" are one offender, and
+            // nothing but an address's characters reaches the offenders list.
+            if (ip) deniedClients_.record(ip->toString(), nowUnix);
             deniedSubjects_.record(subject, nowUnix);
         }
         return result;
@@ -61,16 +64,22 @@ CheckResult CheckEngine::check(const CheckInput& input) {
 
     const auto& limits = *limiter_.current().value;
     const auto& rules = rules_.current();
-    const auto ip = limits::IpAddress::parse(input.clientIp);
-    if (ip && !rules.clients.empty() && control::OperatorRules::clientBlocked(rules, *ip, nowUnix)) {
+    // Fail closed: a client address that does not parse would escape its blocks and limits.
+    // The transports refuse it as bad input first; this covers any that passes one through.
+    if (!ip && !input.clientIp.empty()) {
+        return finish({Verdict::Blocked, "client address is not an IP address", nullptr, 0});
+    }
+    if (ip && !rules.clients.empty() &&
+        control::OperatorRules::clientBlocked(rules, *ip, nowUnix)) {
         return finish({Verdict::Blocked, "client address is blocked", nullptr, 0});
     }
     bool allowlisted = false;
     const auto client = limiter_.admitClient(limits, ip ? &*ip : nullptr, allowlisted, startNs);
     countShadow(client);
     if (client.denied) {
-        return deny(client, client.verdict == Verdict::Blocked ? "client address is blocked"
-                                                               : "client address over its rate limit");
+        return deny(client, client.verdict == Verdict::Blocked
+                                ? "client address is blocked"
+                                : "client address over its rate limit");
     }
 
     CheckResult result = validate(input.token, nowUnix);
@@ -82,7 +91,8 @@ CheckResult CheckEngine::check(const CheckInput& input) {
             return finish({Verdict::Blocked, "subject is blocked", std::move(result.claims), 0});
         }
         if (control::OperatorRules::revoked(rules, claims.subject, claims.jwtId, nowUnix)) {
-            return finish({Verdict::Revoked, "token has been revoked", std::move(result.claims), 0});
+            return finish(
+                {Verdict::Revoked, "token has been revoked", std::move(result.claims), 0});
         }
     }
 
@@ -90,8 +100,9 @@ CheckResult CheckEngine::check(const CheckInput& input) {
     countShadow(admitted);
     if (admitted.denied) {
         CheckResult denied{admitted.verdict,
-                           admitted.verdict == Verdict::RateLimitedUser ? "subject over its rate limit"
-                                                                       : "global rate limit reached",
+                           admitted.verdict == Verdict::RateLimitedUser
+                               ? "subject over its rate limit"
+                               : "global rate limit reached",
                            std::move(result.claims), admitted.retryAfterMs};
         return finish(std::move(denied));
     }

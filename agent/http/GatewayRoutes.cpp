@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -46,11 +47,13 @@ std::string_view bearerToken(std::string_view authorization) {
     return trim(authorization.substr(kScheme.size()));
 }
 
-std::string_view clientAddress(const Request& request, const limits::CidrList& trustedProxies) {
+std::optional<std::string_view> clientAddress(const Request& request,
+                                              const limits::CidrList& trustedProxies) {
     if (trustedProxies.empty()) return request.peerAddress;  // nobody to believe: skip the parse
     const auto peer = limits::IpAddress::parse(request.peerAddress);
     if (!peer || !trustedProxies.contains(*peer)) return request.peerAddress;
-    if (auto real = trim(request.realIp); !real.empty() && limits::IpAddress::parse(real)) {
+    if (auto real = trim(request.realIp); !real.empty()) {
+        if (!limits::parseClientAddress(real)) return std::nullopt;
         return real;
     }
     std::string_view rest = request.forwardedFor;
@@ -58,8 +61,9 @@ std::string_view clientAddress(const Request& request, const limits::CidrList& t
         const size_t comma = rest.rfind(',');
         const auto entry = trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
         rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
-        const auto address = limits::IpAddress::parse(entry);
-        if (!address) break;  // garbage: stop trusting the header at this point
+        if (entry.empty()) continue;  // RFC 9110 §5.6.1: empty list elements do not count
+        const auto address = limits::parseClientAddress(entry);
+        if (!address) return std::nullopt;
         if (!trustedProxies.contains(*address)) return entry;
     }
     return request.peerAddress;
@@ -101,8 +105,13 @@ void GatewayRoutes::auth(const Request& request, Response& response) {
         return;
     }
     const auto client = clientAddress(request, config_.trustedProxies);
+    if (!client) {
+        response.status = 400;
+        response.body = "X-Real-IP or X-Forwarded-For from a trusted proxy is not an IP address\n";
+        return;
+    }
     const auto token = bearerToken(request.authorization);
-    const auto result = engine_.check({token, client, {}});
+    const auto result = engine_.check({token, *client, {}});
     response.addHeader("X-Rampart-Verdict", verdictName(result.verdict));
     switch (result.verdict) {
         case Verdict::Allow: {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,7 +41,10 @@ std::string_view bearerToken(std::string_view authorization);
 // The client's address: the socket peer, unless the peer is a trusted proxy, in which case
 // X-Real-IP, or else the right-most X-Forwarded-For entry that is not itself a trusted proxy
 // (entries further left were written by the client and prove nothing). A view of one of the
-// request's fields.
-std::string_view clientAddress(const Request& request, const limits::CidrList& trustedProxies);
+// request's fields, in any form limits::parseClientAddress reads. nullopt when a trusted proxy
+// names something that is not an address: the request is refused (400), never judged as the
+// proxy's own, which would put every client behind it in one bucket.
+std::optional<std::string_view> clientAddress(const Request& request,
+                                              const limits::CidrList& trustedProxies);
 
 }  // namespace rampart::http

@@ -2,7 +2,10 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <boost/asio.hpp>
+#include <cerrno>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -15,11 +18,22 @@ using tcp = net::ip::tcp;
 using ReusePort = net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 using Acceptor = net::basic_socket_acceptor<tcp, Executor>;
 
+using Clock = std::chrono::steady_clock;
+using Timer = net::basic_waitable_timer<Clock, net::wait_traits<Clock>, Executor>;
+
 struct Worker {
     net::io_context io{1};  // one thread per context: no locking inside asio
     Acceptor acceptor{io};
+    Timer backoffTimer{io};
+    std::chrono::milliseconds backoff{0};
     std::thread thread;
 };
+
+// How long to stop accepting after accept() failed for want of descriptors or memory. The
+// pending connection stays queued in the kernel; accepting again at once would fail again at
+// once, and the loop would spin a core doing nothing useful.
+constexpr std::chrono::milliseconds kFirstBackoff{10};
+constexpr std::chrono::milliseconds kLongestBackoff{1000};
 
 struct HttpServer::Impl {
     Impl(config::HttpConfig config, Handler& handler) : state(std::move(config), handler) {}
@@ -30,9 +44,28 @@ struct HttpServer::Impl {
 
 namespace {
 
+bool isResourceShortage(boost::system::error_code ec) {
+    return ec == net::error::no_descriptors || ec == net::error::no_buffer_space ||
+           ec == net::error::no_memory || ec.value() == ENFILE;
+}
+
+void accept(Worker& worker, ServerState& server);
+
+void acceptAfterBackoff(Worker& worker, ServerState& server) {
+    worker.backoff = std::clamp(worker.backoff * 2, kFirstBackoff, kLongestBackoff);
+    ++server.acceptBackoffs;
+    worker.backoffTimer.expires_after(worker.backoff);
+    worker.backoffTimer.async_wait([&worker, &server](boost::system::error_code ec) {
+        if (ec || !worker.acceptor.is_open()) return;
+        accept(worker, server);
+    });
+}
+
 void accept(Worker& worker, ServerState& server) {
     worker.acceptor.async_accept([&worker, &server](boost::system::error_code ec, Socket socket) {
         if (ec == net::error::operation_aborted || !worker.acceptor.is_open()) return;
+        if (isResourceShortage(ec)) return acceptAfterBackoff(worker, server);
+        worker.backoff = std::chrono::milliseconds(0);
         if (!ec) {
             if (server.connections.load() >= server.config.maxConnections) {
                 boost::system::error_code ignored;
@@ -89,6 +122,8 @@ absl::Status HttpServer::start() {
     return absl::OkStatus();
 }
 
+uint64_t HttpServer::acceptBackoffs() const { return impl_->state.acceptBackoffs.load(); }
+
 void HttpServer::stop(std::chrono::milliseconds grace) {
     if (impl_->workers.empty()) return;
     impl_->state.stopping = true;
@@ -96,6 +131,7 @@ void HttpServer::stop(std::chrono::milliseconds grace) {
         net::post(worker->io, [w = worker.get()] {
             boost::system::error_code ignored;
             w->acceptor.close(ignored);
+            w->backoffTimer.cancel();
         });
     }
     // Requests being answered get the grace period; idle keep-alive connections do not wait.

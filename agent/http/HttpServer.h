@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 
 #include "absl/status/status.h"
@@ -21,6 +22,8 @@ public:
 
     absl::Status start();
     int port() const { return port_; }
+    // Times accepting paused because the process ran out of descriptors or memory.
+    uint64_t acceptBackoffs() const;
     // Stops accepting, gives open requests up to `grace` to finish, then closes everything.
     void stop(std::chrono::milliseconds grace);
 

@@ -1,5 +1,6 @@
 #include "http/HttpSession.h"
 
+#include <algorithm>
 #include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -27,11 +28,45 @@ using Timer = net::basic_waitable_timer<Clock, net::wait_traits<Clock>, Executor
 constexpr size_t kMaxBodyBytes = 16 * 1024;
 // Room for a typical answer with its headers, so the write buffer is allocated once.
 constexpr size_t kResponseReserve = 1024;
+// What the read buffer may hold beyond a whole request head: a chunk-size line with its
+// extensions, or the start of a pipelined request. Beast waits for a whole chunk line or a whole
+// trailer before it consumes any of it, and bounds neither, so without a cap on the buffer one
+// endless chunk extension grows it until the read timeout (hundreds of MB a second).
+constexpr size_t kReadSlackBytes = 4096;
+// How long and how much a refused client may go on sending before the connection is closed.
+constexpr std::chrono::milliseconds kLingerTime{2000};
+constexpr size_t kLingerBytes = 1 << 20;
+
+// Errors in the request itself, as opposed to the connection's: these get a 400 answer.
+bool isMalformed(beast::error_code ec) {
+    if (ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) return false;
+    switch (static_cast<bhttp::error>(ec.value())) {
+        case bhttp::error::bad_line_ending:
+        case bhttp::error::bad_method:
+        case bhttp::error::bad_target:
+        case bhttp::error::bad_version:
+        case bhttp::error::bad_status:
+        case bhttp::error::bad_reason:
+        case bhttp::error::bad_field:
+        case bhttp::error::bad_value:
+        case bhttp::error::bad_content_length:
+        case bhttp::error::bad_transfer_encoding:
+        case bhttp::error::bad_chunk:
+        case bhttp::error::bad_chunk_extension:
+        case bhttp::error::bad_obs_fold:
+            return true;
+        default:
+            return false;
+    }
+}
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
     Session(Socket socket, ServerState& server)
-        : socket_(std::move(socket)), timer_(socket_.get_executor()), server_(server) {
+        : socket_(std::move(socket)),
+          timer_(socket_.get_executor()),
+          server_(server),
+          buffer_(server.config.maxHeaderBytes + kReadSlackBytes) {
         ++server_.connections;
         out_.reserve(kResponseReserve);
     }
@@ -66,12 +101,14 @@ private:
 
     void onRead(beast::error_code ec) {
         if (ec == bhttp::error::header_limit) return reject(431, "request header too large\n");
-        if (ec == bhttp::error::body_limit) return reject(413, "request body too large\n");
-        if (ec == bhttp::error::bad_target || ec == bhttp::error::bad_method ||
-            ec == bhttp::error::bad_field || ec == bhttp::error::bad_value ||
-            ec == bhttp::error::bad_version) {
-            return reject(400, "malformed request\n");
+        if (ec == bhttp::error::buffer_overflow) {
+            // The read buffer is full and the parser still wants more: an oversized head, chunk
+            // line or trailer.
+            if (!parser_->is_header_done()) return reject(431, "request header too large\n");
+            return reject(400, "chunk line or trailer too large\n");
         }
+        if (ec == bhttp::error::body_limit) return reject(413, "request body too large\n");
+        if (isMalformed(ec)) return reject(400, "malformed request\n");
         if (ec) return close();  // end of stream, timeout, reset: nothing to answer
 
         ++server_.busy;
@@ -87,6 +124,7 @@ private:
         response_.reset();
         response_.status = status;
         response_.body = why;
+        lingerAfterAnswer_ = true;
         respond(false);
     }
 
@@ -97,9 +135,32 @@ private:
         net::async_write(socket_, net::buffer(out_),
                          [self = shared_from_this(), keepAlive](beast::error_code ec, size_t) {
                              --self->server_.busy;
+                             if (!ec && self->lingerAfterAnswer_) return self->linger();
                              if (ec || !keepAlive || self->server_.stopping) return self->close();
                              self->read(self->server_.config.idleTimeout);
                          });
+    }
+
+    // After refusing a request whose rest was never read: half-close, then read and drop what
+    // the client is still sending, for a while and up to a budget, before closing. Closing with
+    // unread input would reset the connection, and the reset can destroy the answer before the
+    // client reads it (nginx's lingering close, for the same reason).
+    void linger() {
+        beast::error_code ignored;
+        socket_.shutdown(Socket::shutdown_send, ignored);
+        lingerLeft_ = kLingerBytes;
+        expireAfter(std::min(server_.config.readTimeout, kLingerTime));
+        drain();
+    }
+
+    void drain() {
+        buffer_.clear();
+        socket_.async_read_some(buffer_.prepare(buffer_.max_size()),
+                                [self = shared_from_this()](beast::error_code ec, size_t n) {
+                                    if (ec || n >= self->lingerLeft_) return self->close();
+                                    self->lingerLeft_ -= n;
+                                    self->drain();
+                                });
     }
 
     void close() {
@@ -148,6 +209,8 @@ private:
     Clock::time_point deadline_;
     bool timerArmed_ = false;
     bool closed_ = false;
+    bool lingerAfterAnswer_ = false;
+    size_t lingerLeft_ = 0;
 };
 
 }  // namespace

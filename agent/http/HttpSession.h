@@ -23,6 +23,7 @@ struct ServerState {
     std::atomic<int> connections{0};
     std::atomic<int> busy{0};  // requests read and not yet answered
     std::atomic<bool> stopping{false};
+    std::atomic<uint64_t> acceptBackoffs{0};  // accepts paused for want of descriptors or memory
 };
 
 // Serves one accepted connection until it closes: keep-alive requests in turn, each bounded in

@@ -1,6 +1,7 @@
 #include "http/RequestParser.h"
 
 #include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
 
 namespace rampart::http {
 
@@ -32,6 +33,7 @@ void RequestParser::on_request_impl(boost::beast::http::verb, string_view method
 void RequestParser::on_field_impl(field name, string_view nameText, string_view value,
                                   error_code&) {
     namespace beast = boost::beast;
+    if (name == field::transfer_encoding) seenTransferEncoding_ = true;
     if (name == field::authorization)
         return keepFirst(seenAuthorization_, head_.authorization, value);
     if (name != field::unknown) return;  // neither X- field below has an enumerator in Beast
@@ -40,6 +42,13 @@ void RequestParser::on_field_impl(field name, string_view nameText, string_view 
     if (beast::iequals(nameText, "X-Forwarded-For")) {
         return keepFirst(seenForwardedFor_, head_.forwardedFor, value);
     }
+}
+
+// RFC 9112 §6.3: a request whose Transfer-Encoding does not end in chunked has no length a
+// server can rely on ("xchunked" beside a Content-Length is the smuggling classic); answer 400.
+// Beast only treats the chunked case and would otherwise read such a body by Content-Length.
+void RequestParser::on_header_impl(error_code& ec) {
+    if (seenTransferEncoding_ && !chunked()) ec = boost::beast::http::error::bad_transfer_encoding;
 }
 
 }  // namespace rampart::http

@@ -36,7 +36,7 @@ private:
     void on_response_impl(int, string_view, int, error_code&) override {}  // requests only
     void on_field_impl(field name, string_view nameText, string_view value,
                        error_code& ec) override;
-    void on_header_impl(error_code&) override {}
+    void on_header_impl(error_code& ec) override;
     void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
     std::size_t on_body_impl(string_view body, error_code&) override { return body.size(); }
     void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
@@ -49,6 +49,7 @@ private:
     bool seenAuthorization_ = false;
     bool seenRealIp_ = false;
     bool seenForwardedFor_ = false;
+    bool seenTransferEncoding_ = false;
 };
 
 }  // namespace rampart::http

@@ -6,6 +6,16 @@
 
 namespace rampart::limits {
 
+// The accepted range of a rule (LimitBounds.h checks it). Within it the emission interval is at
+// most 1e15 ns and the tolerance at most 1e17 ns (3 years), so `now + tolerance + emission` stays
+// far below int64's 9.2e18 for any steady-clock reading, and every product below is exact.
+inline constexpr double kMinRate = 1e-6;  // one request per 11.6 days
+inline constexpr double kMaxRate = 1e9;   // one a nanosecond: the clock's resolution
+inline constexpr double kMaxBurst = 1e9;
+inline constexpr double kMaxRefillSeconds = 1e8;
+inline constexpr int64_t kMaxEmissionNs = 1'000'000'000'000'000;     // 1e9 / kMinRate
+inline constexpr int64_t kMaxToleranceNs = 100'000'000'000'000'000;  // kMaxRefillSeconds in ns
+
 // One limit: `rate` requests per second on average, with bursts of up to `burst` at once.
 // A rule with rate 0 is off. In shadow mode denials are counted but not enforced (like nginx's
 // limit_req_dry_run and Envoy's shadow_mode).
@@ -27,11 +37,16 @@ struct GcraParams {
 
     bool operator==(const GcraParams&) const = default;
 
+    // Saturates outside the accepted range (and on NaN) instead of overflowing, so a rule that
+    // slipped past the checks can be wrong but never undefined.
     static GcraParams of(const LimitRule& rule) {
         GcraParams p;
         if (!rule.enabled()) return p;
-        p.emissionNs = std::max<int64_t>(1, std::llround(1e9 / rule.rate));
-        p.toleranceNs = std::llround(static_cast<double>(p.emissionNs) * std::max(1.0, rule.burst));
+        const double emission = std::clamp(1e9 / rule.rate, 1.0, double(kMaxEmissionNs));
+        p.emissionNs = static_cast<int64_t>(std::llround(emission));
+        const double burst = std::isnan(rule.burst) ? 1.0 : std::max(1.0, rule.burst);
+        const double tolerance = std::min(double(p.emissionNs) * burst, double(kMaxToleranceNs));
+        p.toleranceNs = std::max(p.emissionNs, static_cast<int64_t>(std::llround(tolerance)));
         return p;
     }
 };
@@ -47,7 +62,7 @@ inline int64_t leaseSize(const GcraParams& p, int64_t windowNs, int64_t most) {
 
 struct GcraDecision {
     bool allowed;
-    int64_t newTat;       // store this, allowed or not (a denial only ever lowers stale debt)
+    int64_t newTat;        // store this, allowed or not (a denial only ever lowers stale debt)
     int64_t retryAfterNs;  // when denied: how long until the next request would pass
 };
 

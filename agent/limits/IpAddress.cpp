@@ -36,6 +36,44 @@ std::optional<IpAddress> IpAddress::parse(std::string_view text) {
     return std::nullopt;
 }
 
+namespace {
+
+bool isPort(std::string_view digits) {
+    unsigned port = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    return error == std::errc() && end == digits.data() + digits.size() && port <= 65535 &&
+           !digits.empty() && digits.size() <= 5;
+}
+
+}  // namespace
+
+std::optional<IpAddress> parseClientAddress(std::string_view text) {
+    // Optional whitespace, as between the entries of X-Forwarded-For (RFC 9110 §5.6.3).
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    if (text.starts_with('[')) {
+        // [IPv6] or [IPv6]:port (RFC 3986 §3.2.2); an IPv4 address in brackets is not a form.
+        const size_t close = text.find(']');
+        if (close == std::string_view::npos) return std::nullopt;
+        const auto rest = text.substr(close + 1);
+        if (!rest.empty() && !(rest.front() == ':' && isPort(rest.substr(1)))) return std::nullopt;
+        auto address = IpAddress::parse(text.substr(1, close - 1));
+        if (!address || text.substr(1, close - 1).find(':') == std::string_view::npos) {
+            return std::nullopt;
+        }
+        return address;
+    }
+    // One colon: IPv4 with a port. More: a bare IPv6 address, whose last group is no port.
+    const size_t colon = text.find(':');
+    if (colon != std::string_view::npos && text.find(':', colon + 1) == std::string_view::npos) {
+        if (!isPort(text.substr(colon + 1))) return std::nullopt;
+        auto address = IpAddress::parse(text.substr(0, colon));
+        if (!address || !address->isV4) return std::nullopt;
+        return address;
+    }
+    return IpAddress::parse(text);
+}
+
 std::string IpAddress::toString() const {
     char buffer[INET6_ADDRSTRLEN] = {};
     if (isV4) {

@@ -20,6 +20,11 @@ struct IpAddress {
     bool operator==(const IpAddress&) const = default;
 };
 
+// A client address as gateways send it: `1.2.3.4`, `2001:db8::1`, with a port (`1.2.3.4:80`,
+// `[2001:db8::1]:443`), in brackets (`[2001:db8::1]`), with spaces or tabs around it. Anything
+// else is not an address, and callers refuse it rather than let the request pass unlimited.
+std::optional<IpAddress> parseClientAddress(std::string_view text);
+
 // A CIDR block such as 203.0.113.0/24 or 2001:db8::/32 (a bare address is a /32 or /128).
 struct Cidr {
     IpAddress network;

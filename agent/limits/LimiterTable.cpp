@@ -30,7 +30,7 @@ bool LimiterTable::lock(Slot& slot, uint64_t expected) {
 }
 
 GcraDecision LimiterTable::take(uint64_t key, int64_t nowNs, const GcraParams& params) {
-    key &= ~kLocked;  // the top bit is the slot lock; keys are hashes, so nothing is lost
+    key &= ~kFlags;  // the top bits are the slot's lock; keys are hashes, so little is lost
     if (key == 0) key = 1;
     GcraDecision decision;
     while (!tryTake(key, nowNs, params, decision)) relax();
@@ -40,9 +40,12 @@ GcraDecision LimiterTable::take(uint64_t key, int64_t nowNs, const GcraParams& p
 // One look at the key's probe window. Returns false when another thread changed a slot between
 // the look and the compare-and-swap; the caller looks again.
 //
-// Two threads inserting the same new key at the same instant into different reusable slots can,
-// rarely, both succeed. Lookups then always reach the first copy in probe order and the other
-// goes idle and is reused: at worst one request is judged against a fresh state.
+// Two threads may insert the same new key at the same instant into different slots. Each claims
+// its slot (kClaiming), then looks at the rest of the window: a slot that already holds the key,
+// or a rival claim earlier in probe order, wins; a rival claim later in probe order is waited on
+// until it settles. The loser empties its slot and looks again (finding the winner). Claims and
+// those looks are sequentially consistent, so of two rivals the later to look always sees the
+// other's claim: exactly one copy survives.
 bool LimiterTable::tryTake(uint64_t key, int64_t nowNs, const GcraParams& params,
                            GcraDecision& decision) {
     const size_t home = key & slotMask_;
@@ -55,7 +58,7 @@ bool LimiterTable::tryTake(uint64_t key, int64_t nowNs, const GcraParams& params
     for (size_t i = 0; i < kProbe; ++i) {
         Slot& slot = slots_[(home + i) & slotMask_];
         const uint64_t seen = slot.key.load(std::memory_order_acquire);
-        if ((seen & ~kLocked) == key) {
+        if ((seen & ~kFlags) == key) {
             if ((seen & kLocked) || !lock(slot, seen)) return false;  // busy with our key: wait
             decision = gcra(slot.tat.load(std::memory_order_relaxed), nowNs, params);
             slot.tat.store(decision.newTat, std::memory_order_relaxed);
@@ -81,7 +84,23 @@ bool LimiterTable::tryTake(uint64_t key, int64_t nowNs, const GcraParams& params
 
     Slot* target = empty ? empty : idle ? idle : soonest;
     const uint64_t replaced = empty ? 0 : idle ? idleKey : soonestKey;
-    if (!target || !lock(*target, replaced)) return false;
+    if (!target) return false;
+    uint64_t expected = replaced;
+    if (!target->key.compare_exchange_strong(expected, key | kFlags, std::memory_order_seq_cst,
+                                             std::memory_order_relaxed)) {
+        return false;
+    }
+    if (keyIsElsewhere(key, home, target)) {
+        // Emptied rather than given back to the key it held: while claimed, the slot hid that
+        // key from its own threads, which may have inserted it afresh elsewhere meanwhile.
+        // Losing an idle key's state loses nothing; a live one's is an eviction.
+        const bool evicted = replaced != 0 && target->tat.load(std::memory_order_relaxed) > nowNs;
+        unlock(*target, 0);
+        Counters& counters = counters_[(replaced >> 56) & (kCounterLines - 1)];
+        if (replaced != 0) counters.used.fetch_sub(1, std::memory_order_relaxed);
+        if (evicted) counters.evictions.fetch_add(1, std::memory_order_relaxed);
+        return false;
+    }
     // Read again under the lock: the key we replace may have been used since the look.
     const bool evicted = replaced != 0 && target->tat.load(std::memory_order_relaxed) > nowNs;
     decision = gcra(0, nowNs, params);
@@ -92,6 +111,26 @@ bool LimiterTable::tryTake(uint64_t key, int64_t nowNs, const GcraParams& params
     if (replaced == 0) counters.used.fetch_add(1, std::memory_order_relaxed);
     if (evicted) counters.evictions.fetch_add(1, std::memory_order_relaxed);
     return true;
+}
+
+bool LimiterTable::keyIsElsewhere(uint64_t key, size_t home, const Slot* claimed) const {
+    const size_t claimedAt = (static_cast<size_t>(claimed - slots_.get()) - home) & slotMask_;
+    for (size_t i = 0; i < kProbe; ++i) {
+        if (i == claimedAt) continue;
+        const Slot& slot = slots_[(home + i) & slotMask_];
+        uint64_t seen = slot.key.load(std::memory_order_seq_cst);
+        // A rival claim later in probe order may already have looked at our slot before we
+        // claimed it, and decided it won: wait for it to settle. It never waits for us (it
+        // yields to an earlier claim at once), so the wait always ends.
+        while (i > claimedAt && seen == (key | kFlags)) {
+            relax();
+            seen = slot.key.load(std::memory_order_seq_cst);
+        }
+        if ((seen & ~kFlags) != key) continue;
+        // An established copy always wins; of two claims, the one earlier in probe order.
+        if (!(seen & kClaiming) || i < claimedAt) return true;
+    }
+    return false;
 }
 
 TableStats LimiterTable::stats() const {

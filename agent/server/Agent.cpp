@@ -3,11 +3,9 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/resource_quota.h>
 #include <spdlog/spdlog.h>
-
-#include <chrono>
-
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -60,12 +58,12 @@ Agent::~Agent() { shutdown(); }
 
 absl::Status Agent::start() {
     engine_ = std::make_unique<CheckEngine>(config_.engine, keys_);
-    refresher_ = std::make_unique<keys::KeyRefresher>(
-        keys::makeKeySource(config_.keys), config_.keys.algorithms, keys_,
-        [this](const jwt::KeySet&) {
-            engine_->forgetVerifiedTokens();
-            setServing(true);
-        });
+    refresher_ = std::make_unique<keys::KeyRefresher>(keys::makeKeySource(config_.keys),
+                                                      config_.keys.algorithms, keys_,
+                                                      [this](const jwt::KeySet&) {
+                                                          engine_->forgetVerifiedTokens();
+                                                          setServing(true);
+                                                      });
     if (auto loaded = refresher_->loadNow(); !loaded.ok()) {
         if (config_.keys.url.empty()) {
             return absl::FailedPreconditionError("cannot load keys from " +
@@ -76,8 +74,12 @@ absl::Status Agent::start() {
                      refresher_->describeSource());
     }
 
-    authService_ = std::make_unique<AuthService>(*engine_, keys_,
-                                                 config_.server.maxPendingPerStream);
+    // The operator's state (blocks, revocations, limits) is in force before the first check is
+    // answered: a data plane that opened first would allow a revoked subject until it loaded.
+    if (auto loaded = loadOperatorState(); !loaded.ok()) return loaded;
+
+    authService_ =
+        std::make_unique<AuthService>(*engine_, keys_, config_.server.maxPendingPerStream);
     grpc::EnableDefaultHealthCheckService(true);
     grpc::ServerBuilder builder;
     // The data plane is for gateways on the host's network; the control plane (mTLS) has its own
@@ -92,17 +94,14 @@ absl::Status Agent::start() {
     setServing(keys_.ready());
 
     if (!config_.http.listen.empty()) {
-        routes_ = std::make_unique<http::GatewayRoutes>(
-            *engine_, keys_, config_.http,
-            [this] { return renderMetrics(*engine_, keys_, refresher_.get()); });
+        routes_ = std::make_unique<http::GatewayRoutes>(*engine_, keys_, config_.http, [this] {
+            return renderMetrics(*engine_, keys_, refresher_.get());
+        });
         httpServer_ = std::make_unique<http::HttpServer>(config_.http, *routes_);
         if (auto started = httpServer_->start(); !started.ok()) return started;
     }
     if (!config_.control.listen.empty()) {
         if (auto started = startControl(); !started.ok()) return started;
-    }
-    if (!config_.followStateFile.empty()) {
-        follower_ = std::make_unique<control::StateFollower>(config_.followStateFile, *engine_);
     }
     refresher_->start();
     startedAt_ = engine_->nowUnix();
@@ -118,8 +117,8 @@ std::unique_ptr<scaling::ScalingBackend> Agent::makeScaler() {
     if (s.backend != "local") return nullptr;
     // Workers bind the ports this agent actually got (the config may say port 0), with
     // SO_REUSEPORT, and follow this agent's state file for operator changes.
-    std::vector<std::string> args{"--config", config_.sourcePath, "--worker",
-                                  "--grpc-port", std::to_string(grpcPort_)};
+    std::vector<std::string> args{"--config", config_.sourcePath, "--worker", "--grpc-port",
+                                  std::to_string(grpcPort_)};
     if (httpServer_) {
         args.push_back("--http-port");
         args.push_back(std::to_string(httpPort()));
@@ -130,11 +129,23 @@ std::unique_ptr<scaling::ScalingBackend> Agent::makeScaler() {
                                                    std::move(args), s.local.drainGrace);
 }
 
+absl::Status Agent::loadOperatorState() {
+    if (!config_.control.listen.empty()) {
+        // The scaler comes once the ports are bound (local workers join them): startControl.
+        control_ = std::make_unique<control::ControlPlane>(*engine_, config_.control.stateDir,
+                                                           nullptr, config_.scaling);
+        if (auto started = control_->start(); !started.ok()) return started;
+    }
+    if (!config_.followStateFile.empty()) {
+        follower_ = std::make_unique<control::StateFollower>(config_.followStateFile, *engine_);
+        if (auto loaded = follower_->start(); !loaded.ok()) return loaded;
+    }
+    return absl::OkStatus();
+}
+
 absl::Status Agent::startControl() {
     const auto& c = config_.control;
-    control_ = std::make_unique<control::ControlPlane>(*engine_, c.stateDir, makeScaler(),
-                                                       config_.scaling);
-    if (auto started = control_->start(); !started.ok()) return started;
+    control_->setScaler(makeScaler());
     access_ = std::make_unique<control::AccessPolicy>(c.operators, c.viewers, c.callRate);
     controlService_ = std::make_unique<control::ControlService>(
         *control_, *engine_, *access_, [this](v1::NodeInfo& out) { describeNode(out); });
@@ -143,7 +154,9 @@ absl::Status Agent::startControl() {
     auto key = readPem(c.keyFile);
     auto ca = readPem(c.clientCaFile);
     for (const auto* pem : {&cert, &key, &ca}) {
-        if (!pem->ok()) return absl::FailedPreconditionError("control: " + std::string(pem->status().message()));
+        if (!pem->ok())
+            return absl::FailedPreconditionError("control: " +
+                                                 std::string(pem->status().message()));
     }
     // Request and verify a client certificate, but let the service answer a call without one
     // with UNAUTHENTICATED instead of a bare TLS failure the operator cannot read.

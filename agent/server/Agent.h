@@ -6,15 +6,15 @@
 
 #include "absl/status/status.h"
 #include "config/AgentConfig.h"
-#include "engine/CheckEngine.h"
-#include "jwt/KeyStore.h"
-#include "keys/KeyRefresher.h"
 #include "control/AccessPolicy.h"
 #include "control/ControlPlane.h"
 #include "control/ControlService.h"
 #include "control/StateFollower.h"
+#include "engine/CheckEngine.h"
 #include "http/GatewayRoutes.h"
 #include "http/HttpServer.h"
+#include "jwt/KeyStore.h"
+#include "keys/KeyRefresher.h"
 #include "server/AuthService.h"
 
 namespace rampart::server {
@@ -44,6 +44,8 @@ public:
 
 private:
     void setServing(bool serving);
+    // Loads the persisted operator state (or, on a worker, the state it follows) into the engine.
+    absl::Status loadOperatorState();
     absl::Status startControl();
     std::unique_ptr<scaling::ScalingBackend> makeScaler();
     void describeNode(v1::NodeInfo& out);

@@ -1,18 +1,28 @@
 #include "server/AuthService.h"
 
+#include "limits/IpAddress.h"
+
 namespace rampart::server {
 namespace {
 
 v1::Verdict toWire(Verdict verdict) {
     switch (verdict) {
-        case Verdict::Allow: return v1::ALLOW;
-        case Verdict::InvalidToken: return v1::INVALID_TOKEN;
-        case Verdict::Expired: return v1::EXPIRED;
-        case Verdict::Revoked: return v1::REVOKED;
-        case Verdict::RateLimitedIp: return v1::RATE_LIMITED_IP;
-        case Verdict::RateLimitedUser: return v1::RATE_LIMITED_USER;
-        case Verdict::RateLimitedGlobal: return v1::RATE_LIMITED_GLOBAL;
-        case Verdict::Blocked: return v1::BLOCKED;
+        case Verdict::Allow:
+            return v1::ALLOW;
+        case Verdict::InvalidToken:
+            return v1::INVALID_TOKEN;
+        case Verdict::Expired:
+            return v1::EXPIRED;
+        case Verdict::Revoked:
+            return v1::REVOKED;
+        case Verdict::RateLimitedIp:
+            return v1::RATE_LIMITED_IP;
+        case Verdict::RateLimitedUser:
+            return v1::RATE_LIMITED_USER;
+        case Verdict::RateLimitedGlobal:
+            return v1::RATE_LIMITED_GLOBAL;
+        case Verdict::Blocked:
+            return v1::BLOCKED;
     }
     return v1::VERDICT_UNSPECIFIED;
 }
@@ -55,6 +65,13 @@ grpc::ServerUnaryReactor* AuthService::Check(grpc::CallbackServerContext* contex
     // than calling every token invalid.
     if (!keys_.current().value) {
         reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "no key set loaded yet"));
+        return reactor;
+    }
+    // An empty client_ip means "not known" (no per-IP limit); anything else must be an address.
+    if (!request->client_ip().empty() && !limits::parseClientAddress(request->client_ip())) {
+        reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                     "client_ip is not an IP address (forms: 1.2.3.4, 1.2.3.4:80, "
+                                     "2001:db8::1, [2001:db8::1]:443)"));
         return reactor;
     }
     const auto result = engine_.check({request->token(), request->client_ip(), request->route()});

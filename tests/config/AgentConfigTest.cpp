@@ -1,9 +1,8 @@
-#include "config/AgentConfig.h"
-
 #include <gtest/gtest.h>
 
 #include <fstream>
 
+#include "config/AgentConfig.h"
 #include "support/TempDir.h"
 
 namespace rampart::config {
@@ -66,25 +65,41 @@ log: {level: debug, format: json}
 
 TEST(AgentConfig, errorsNameTheField) {
     const std::string keys = "jwt: {keys: {file: k.json}, ";
-    EXPECT_NE(errorOf(keys + "leeway: soon}").find("jwt.leeway: expected a duration"), std::string::npos);
-    EXPECT_NE(errorOf(keys + "max_token_bytes: 10}").find("jwt.max_token_bytes: must be between"), std::string::npos);
-    EXPECT_NE(errorOf(keys + "require_exp: maybe}").find("jwt.require_exp: expected true or false"), std::string::npos);
-    EXPECT_NE(errorOf(keys + "issuers: one}").find("jwt.issuers: expected a list"), std::string::npos);
-    EXPECT_NE(errorOf(keys + "cache: {entries: lots}}").find("jwt.cache.entries: expected an integer"), std::string::npos);
-    EXPECT_NE(errorOf("jwt: {keys: {file: k.json, algorithms: {k1: none}}}").find("jwt.keys.algorithms.k1: unknown algorithm"), std::string::npos);
-    EXPECT_NE(errorOf("jwt: {keys: {file: k.json}}\nlog: {level: loud}").find("log.level"), std::string::npos);
-    EXPECT_NE(errorOf("jwt: {keys: {file: k.json}}\nlisten: {grpc: 7400}").find("listen.grpc"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "leeway: soon}").find("jwt.leeway: expected a duration"),
+              std::string::npos);
+    EXPECT_NE(errorOf(keys + "max_token_bytes: 10}").find("jwt.max_token_bytes: must be between"),
+              std::string::npos);
+    EXPECT_NE(errorOf(keys + "require_exp: maybe}").find("jwt.require_exp: expected true or false"),
+              std::string::npos);
+    EXPECT_NE(errorOf(keys + "issuers: one}").find("jwt.issuers: expected a list"),
+              std::string::npos);
+    EXPECT_NE(
+        errorOf(keys + "cache: {entries: lots}}").find("jwt.cache.entries: expected an integer"),
+        std::string::npos);
+    EXPECT_NE(errorOf("jwt: {keys: {file: k.json, algorithms: {k1: none}}}")
+                  .find("jwt.keys.algorithms.k1: unknown algorithm"),
+              std::string::npos);
+    EXPECT_NE(errorOf("jwt: {keys: {file: k.json}}\nlog: {level: loud}").find("log.level"),
+              std::string::npos);
+    EXPECT_NE(errorOf("jwt: {keys: {file: k.json}}\nlisten: {grpc: 7400}").find("listen.grpc"),
+              std::string::npos);
 }
 
 TEST(AgentConfig, unknownOptionsAreErrorsNotIgnored) {
-    EXPECT_NE(errorOf("jwt: {keys: {file: k.json}, leway: 5s}").find("jwt.leway: unknown option"), std::string::npos);
-    EXPECT_NE(errorOf("jwt: {keys: {file: k.json}}\nlistn: {}").find("listn: unknown option"), std::string::npos);
+    EXPECT_NE(errorOf("jwt: {keys: {file: k.json}, leway: 5s}").find("jwt.leway: unknown option"),
+              std::string::npos);
+    EXPECT_NE(errorOf("jwt: {keys: {file: k.json}}\nlistn: {}").find("listn: unknown option"),
+              std::string::npos);
 }
 
 TEST(AgentConfig, keySourceMustBeExactlyOneAndHttps) {
-    EXPECT_NE(errorOf("jwt: {keys: {}}").find("jwt.keys: set exactly one of file or url"), std::string::npos);
-    EXPECT_NE(errorOf("jwt: {keys: {file: a, url: https://b}}").find("exactly one"), std::string::npos);
-    EXPECT_NE(errorOf("jwt: {keys: {url: http://idp/jwks}}").find("jwt.keys.url: must be an https:// URL"), std::string::npos);
+    EXPECT_NE(errorOf("jwt: {keys: {}}").find("jwt.keys: set exactly one of file or url"),
+              std::string::npos);
+    EXPECT_NE(errorOf("jwt: {keys: {file: a, url: https://b}}").find("exactly one"),
+              std::string::npos);
+    EXPECT_NE(errorOf("jwt: {keys: {url: http://idp/jwks}}")
+                  .find("jwt.keys.url: must be an https:// URL"),
+              std::string::npos);
     EXPECT_NE(errorOf("listen: {grpc: '127.0.0.1:1'}").find("jwt: required"), std::string::npos);
 }
 
@@ -173,20 +188,47 @@ TEST(AgentConfig, limitErrorsNameTheFieldAndTheValue) {
     const auto allowlist = errorOf(keys + "limits: {allowlist: [not-an-address]}");
     EXPECT_NE(allowlist.find("limits.allowlist"), std::string::npos) << allowlist;
     EXPECT_NE(allowlist.find("not-an-address"), std::string::npos) << allowlist;
-    EXPECT_NE(errorOf(keys + "limits: {blocklist: 10.0.0.0/8}").find("limits.blocklist: expected a list"), std::string::npos);
-    EXPECT_NE(errorOf(keys + "limits: {per_ip: {rate: -1}}").find("limits.per_ip.rate"), std::string::npos);
-    EXPECT_NE(errorOf(keys + "limits: {per_ip: {rate: fast}}").find("limits.per_ip.rate"), std::string::npos);
-    EXPECT_NE(errorOf(keys + "limits: {per_subject: {rate: 1, burst: 0}}").find("limits.per_subject.burst"), std::string::npos);
-    EXPECT_NE(errorOf(keys + "limits: {global: {rate: 1, shadow: sometimes}}").find("limits.global.shadow"), std::string::npos);
-    EXPECT_NE(errorOf(keys + "limits: {ipv6_prefix: 129}").find("limits.ipv6_prefix"), std::string::npos);
+    EXPECT_NE(
+        errorOf(keys + "limits: {blocklist: 10.0.0.0/8}").find("limits.blocklist: expected a list"),
+        std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {per_ip: {rate: -1}}").find("limits.per_ip.rate"),
+              std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {per_ip: {rate: fast}}").find("limits.per_ip.rate"),
+              std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {per_subject: {rate: 1, burst: 0}}")
+                  .find("limits.per_subject.burst"),
+              std::string::npos);
+    // Values the GCRA's arithmetic cannot hold exactly, and non-numbers, even on a rule that is
+    // off.
+    EXPECT_NE(errorOf(keys + "limits: {per_subject: {rate: 0, burst: .nan}}")
+                  .find("limits.per_subject.burst"),
+              std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {per_ip: {rate: 1e-11}}").find("limits.per_ip.rate"),
+              std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {per_ip: {rate: .inf}}").find("limits.per_ip.rate"),
+              std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {per_ip: {rate: 0.1, burst: 1e9}}")
+                  .find("limits.per_ip.burst: must be at most 1e8"),
+              std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {global: {rate: 1, shadow: sometimes}}")
+                  .find("limits.global.shadow"),
+              std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {ipv6_prefix: 129}").find("limits.ipv6_prefix"),
+              std::string::npos);
     EXPECT_NE(errorOf(keys + "limits: {max_keys: 10}").find("limits.max_keys"), std::string::npos);
 }
 
 TEST(AgentConfig, unknownLimitsAndHttpOptionsAreRefused) {
     const std::string keys = "jwt: {keys: {file: k.json}}\n";
-    EXPECT_NE(errorOf(keys + "limits: {per_ip: {rate: 1, brust: 2}}").find("limits.per_ip.brust: unknown option"), std::string::npos);
-    EXPECT_NE(errorOf(keys + "limits: {per_user: {rate: 1}}").find("limits.per_user: unknown option"), std::string::npos);
-    EXPECT_NE(errorOf(keys + "http: {listen: '127.0.0.1:7401', treads: 2}").find("http.treads: unknown option"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {per_ip: {rate: 1, brust: 2}}")
+                  .find("limits.per_ip.brust: unknown option"),
+              std::string::npos);
+    EXPECT_NE(
+        errorOf(keys + "limits: {per_user: {rate: 1}}").find("limits.per_user: unknown option"),
+        std::string::npos);
+    EXPECT_NE(errorOf(keys + "http: {listen: '127.0.0.1:7401', treads: 2}")
+                  .find("http.treads: unknown option"),
+              std::string::npos);
 }
 
 TEST(AgentConfig, readsTheFleetLimitAndItsPasswordFile) {
@@ -222,11 +264,21 @@ limits:
 
 TEST(AgentConfig, fleetLimitErrorsNameTheField) {
     const std::string keys = "jwt: {keys: {file: k.json}}\n";
-    EXPECT_NE(errorOf(keys + "limits: {fleet: {key: x}}").find("limits.fleet.redis: required"), std::string::npos);
-    EXPECT_NE(errorOf(keys + "limits: {fleet: {redis: localhost}}").find("limits.fleet.redis"), std::string::npos);
-    EXPECT_NE(errorOf(keys + "limits: {fleet: {redis: '127.0.0.1:6379', timeout: 5s}}").find("limits.fleet.timeout"), std::string::npos);
-    EXPECT_NE(errorOf(keys + "limits: {fleet: {redis: '127.0.0.1:6379', password_file: /nonexistent/pass}}").find("limits.fleet.password_file: cannot read"), std::string::npos);
-    EXPECT_NE(errorOf(keys + "limits: {fleet: {redis: '127.0.0.1:6379', pasword_file: x}}").find("limits.fleet.pasword_file: unknown option"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {fleet: {key: x}}").find("limits.fleet.redis: required"),
+              std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {fleet: {redis: localhost}}").find("limits.fleet.redis"),
+              std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {fleet: {redis: '127.0.0.1:6379', timeout: 5s}}")
+                  .find("limits.fleet.timeout"),
+              std::string::npos);
+    EXPECT_NE(
+        errorOf(keys +
+                "limits: {fleet: {redis: '127.0.0.1:6379', password_file: /nonexistent/pass}}")
+            .find("limits.fleet.password_file: cannot read"),
+        std::string::npos);
+    EXPECT_NE(errorOf(keys + "limits: {fleet: {redis: '127.0.0.1:6379', pasword_file: x}}")
+                  .find("limits.fleet.pasword_file: unknown option"),
+              std::string::npos);
 }
 
 TEST(AgentConfig, readsHttp) {
@@ -262,14 +314,18 @@ TEST(AgentConfig, httpErrorsNameTheField) {
     const std::string keys = "jwt: {keys: {file: k.json}}\n";
     for (const char* status : {"200", "401", "404", "500", "503"}) {
         const auto error = errorOf(keys + "http: {rate_limited_status: " + status + "}");
-        EXPECT_NE(error.find("http.rate_limited_status"), std::string::npos) << status << ": " << error;
+        EXPECT_NE(error.find("http.rate_limited_status"), std::string::npos)
+            << status << ": " << error;
     }
     EXPECT_EQ(errorOf(keys + "http: {rate_limited_status: 403}"), "");
     EXPECT_EQ(errorOf(keys + "http: {rate_limited_status: 429}"), "");
-    EXPECT_NE(errorOf(keys + "http: {listen: 127.0.0.1}").find("http.listen: expected host:port"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "http: {listen: 127.0.0.1}").find("http.listen: expected host:port"),
+              std::string::npos);
     EXPECT_NE(errorOf(keys + "http: {listen: localhost}").find("http.listen"), std::string::npos);
-    EXPECT_NE(errorOf(keys + "http: {trusted_proxies: [10.0.0.0/40]}").find("http.trusted_proxies"), std::string::npos);
-    EXPECT_NE(errorOf(keys + "http: {read_timeout: forever}").find("http.read_timeout"), std::string::npos);
+    EXPECT_NE(errorOf(keys + "http: {trusted_proxies: [10.0.0.0/40]}").find("http.trusted_proxies"),
+              std::string::npos);
+    EXPECT_NE(errorOf(keys + "http: {read_timeout: forever}").find("http.read_timeout"),
+              std::string::npos);
     EXPECT_NE(errorOf(keys + "http: {threads: 0}").find("http.threads"), std::string::npos);
 }
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -424,6 +425,194 @@ TEST_F(ControlPlaneTest, snapshotNamesOffendersOfTheLastWholeSecond) {
     EXPECT_EQ(snapshot.interval().invalid_token(), 0u);
     EXPECT_EQ(snapshot.total().invalid_token(), 5u);
     EXPECT_EQ(snapshot.top_client_ips_size(), 0);
+}
+
+// An acknowledged change always has its audit entry: if the entry cannot be written, the change
+// is refused and nothing of it takes effect.
+TEST_F(ControlPlaneTest, changeWhoseAuditEntryCannotBeWrittenIsRefusedAndNotApplied) {
+    const uint64_t base = control->limits().revision;
+    // The audit log's name taken by a directory: the append fails however privileged we are.
+    std::filesystem::remove(dir.file("audit.log"));
+    std::filesystem::create_directory(dir.file("audit.log"));
+    auto updated = control->updateLimits(kOperator, perIpLimit(1, 1), base, "");
+    ASSERT_FALSE(updated.ok());
+    EXPECT_EQ(updated.status().code(), absl::StatusCode::kUnavailable);
+    EXPECT_EQ(control->limits().revision, base);
+    EXPECT_EQ(engine->limiter().current().value->revision, base);
+    auto revoked = control->revoke(kOperator, "eve", "", 600, "");
+    ASSERT_FALSE(revoked.ok());
+    EXPECT_EQ(verdictOf(token("eve")), "ALLOW");
+
+    // Nothing of the refused changes survives a restart either.
+    control.reset();
+    std::filesystem::remove(dir.file("audit.log"));
+    auto restarted = makeEngine();
+    auto again = makeControl(*restarted);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->limits().revision, base);
+    EXPECT_TRUE(again->revocations().empty());
+}
+
+// The instants a kill -9 can hit: after a change's journal line and before its audit entry, and
+// in the middle of the journal line itself.
+TEST_F(ControlPlaneTest, changeKilledBeforeItsAuditEntryIsInForceAndAuditedAfterARestart) {
+    ASSERT_TRUE(control->revoke(kOperator, "eve", "", 600, "").ok());
+    ASSERT_TRUE(control->revoke(kOperator, "mallory", "", 600, "").ok());
+    control.reset();
+    // The process died after mallory's journal line, before its audit entry.
+    const std::string audit = readFile(dir.file("audit.log"));
+    dir.write("audit.log", audit.substr(0, audit.find('\n') + 1));
+
+    auto engine2 = makeEngine();
+    auto second = makeControl(*engine2);
+    ASSERT_TRUE(second);
+    EXPECT_EQ(verdictOf(*engine2, token("mallory")), "REVOKED");
+    const auto entries = second->audit().since(0, 100);
+    ASSERT_TRUE(entries.ok());
+    ASSERT_EQ(entries->size(), 2u);
+    EXPECT_EQ((*entries)[1].seq, 2u);
+    EXPECT_NE((*entries)[1].afterJson.find("mallory"), std::string::npos);
+    EXPECT_NE((*entries)[1].result.find("written at the next start"), std::string::npos);
+    // Numbering goes on without a gap or a repeat.
+    ASSERT_TRUE(second->revoke(kOperator, "trudy", "", 600, "").ok());
+    EXPECT_EQ(second->audit().lastSeq(), 3u);
+}
+
+TEST_F(ControlPlaneTest, journalLineTornByAKillWasNeverMade) {
+    ASSERT_TRUE(control->revoke(kOperator, "eve", "", 600, "").ok());
+    control.reset();
+    const std::string journal = readFile(dir.file("state.journal"));
+    dir.write("state.journal", journal + R"({"seq":2,"revocations_set":[{"subject":"mall)");
+    auto engine2 = makeEngine();
+    auto second = makeControl(*engine2);
+    ASSERT_TRUE(second);
+    EXPECT_EQ(verdictOf(*engine2, token("eve")), "REVOKED");
+    EXPECT_EQ(verdictOf(*engine2, token("mallory")), "ALLOW");
+    EXPECT_EQ(second->revocations().size(), 1u);
+    // The torn line is gone, so the next change is read back whole.
+    ASSERT_TRUE(second->revoke(kOperator, "trudy", "", 600, "").ok());
+    second.reset();
+    auto engine3 = makeEngine();
+    auto third = makeControl(*engine3);
+    ASSERT_TRUE(third);
+    EXPECT_EQ(verdictOf(*engine3, token("trudy")), "REVOKED");
+    EXPECT_EQ(third->revocations().size(), 2u);
+}
+
+// A revocation is a line in the journal, not a rewrite of every revocation in state.json.
+TEST_F(ControlPlaneTest, changesAppendToTheJournalAndSurviveARestartInOrder) {
+    ASSERT_TRUE(control->revoke(kOperator, "first", "", 600, "").ok());
+    const std::string snapshot = readFile(dir.file("state.json"));
+    for (int i = 0; i < 20; ++i) {
+        ASSERT_TRUE(control->revoke(kOperator, "user-" + std::to_string(i), "", 600, "").ok());
+    }
+    ASSERT_TRUE(control->block(kOperator, BlockTarget::Client, "198.51.100.0/24", 600, "").ok());
+    ASSERT_TRUE(control->unblock(kOperator, BlockTarget::Client, "198.51.100.0/24", "").ok());
+    ASSERT_TRUE(control->block(kOperator, BlockTarget::Subject, "mallory", 600, "").ok());
+    EXPECT_EQ(readFile(dir.file("state.json")), snapshot);
+    const auto before = control->revocations();
+    const auto blocksBefore = control->blocks();
+    control.reset();
+
+    auto engine2 = makeEngine();
+    auto second = makeControl(*engine2);
+    ASSERT_TRUE(second);
+    const auto after = second->revocations();
+    ASSERT_EQ(after.size(), before.size());
+    for (size_t i = 0; i < after.size(); ++i) EXPECT_EQ(after[i].subject, before[i].subject);
+    ASSERT_EQ(second->blocks().size(), 1u);
+    EXPECT_EQ(second->blocks()[0].value, blocksBefore[0].value);
+    EXPECT_EQ(verdictOf(*engine2, token("user-7")), "REVOKED");
+    EXPECT_EQ(verdictOf(*engine2, token("mallory")), "BLOCKED");
+    // Each start begins from a snapshot holding all of it, and an empty journal.
+    EXPECT_EQ(readFile(dir.file("state.journal")), "");
+}
+
+// Deleting state.json returns to the configured limits; the journal beside it goes with it.
+TEST_F(ControlPlaneTest, journalWithoutItsSnapshotIsIgnored) {
+    ASSERT_TRUE(control->revoke(kOperator, "eve", "", 600, "").ok());
+    ASSERT_TRUE(control->revoke(kOperator, "mallory", "", 600, "").ok());
+    control.reset();
+    std::filesystem::remove(dir.file("state.json"));
+    auto engine2 = makeEngine();
+    auto second = makeControl(*engine2);
+    ASSERT_TRUE(second);
+    EXPECT_TRUE(second->revocations().empty());
+    EXPECT_EQ(verdictOf(*engine2, token("mallory")), "ALLOW");
+}
+
+// A crash mid-append leaves half a line; the next entry must not be glued to it.
+TEST_F(ControlPlaneTest, entryAfterATornAuditLineIsKept) {
+    ASSERT_TRUE(control->revoke(kOperator, "eve", "", 600, "").ok());
+    control.reset();
+    const std::string audit = readFile(dir.file("audit.log"));
+    dir.write("audit.log", audit + R"({"seq":2,"time_unix_ms":17000)");
+    auto engine2 = makeEngine();
+    auto second = makeControl(*engine2);
+    ASSERT_TRUE(second);
+    ASSERT_TRUE(second->revoke(kOperator, "mallory", "", 600, "").ok());
+    second.reset();
+    auto engine3 = makeEngine();
+    auto third = makeControl(*engine3);
+    ASSERT_TRUE(third);
+    const auto entries = third->audit().since(0, 100);
+    ASSERT_TRUE(entries.ok());
+    ASSERT_EQ(entries->size(), 2u);
+    EXPECT_NE((*entries)[1].afterJson.find("mallory"), std::string::npos);
+}
+
+// A value an operator could not set must not be able to stop a node from starting unexplained.
+TEST_F(ControlPlaneTest, stateWithALimitThatIsNoNumberFailsToLoadSayingHowToRecover) {
+    control.reset();
+    dir.write("state.json", R"({"format":1,"limits":{"per_ip":{"rate":0,"burst":null},
+        "per_subject":{"rate":0,"burst":1},"global":{"rate":0,"burst":1},"ipv6_prefix":64,
+        "blocklist":[],"allowlist":[],"revision":3},"blocks":[],"revocations":[]})");
+    auto engine2 = makeEngine();
+    ControlPlane plane(*engine2, dir.path().string(), nullptr, {});
+    const auto started = plane.start();
+    EXPECT_EQ(started.code(), absl::StatusCode::kDataLoss);
+    EXPECT_NE(started.message().find("away to start from the configured limits"), std::string::npos)
+        << started;
+
+    // A finite value an older agent accepted is kept (the GCRA saturates), so an upgrade starts.
+    dir.write("state.json", R"({"format":1,"limits":{"per_ip":{"rate":0.1,"burst":1e9},
+        "per_subject":{"rate":0,"burst":1},"global":{"rate":0,"burst":1},"ipv6_prefix":64,
+        "blocklist":[],"allowlist":[],"revision":3},"blocks":[],"revocations":[]})");
+    ControlPlane second(*engine2, dir.path().string(), nullptr, {});
+    ASSERT_TRUE(second.start().ok());
+    EXPECT_EQ(second.limits().revision, 3u);
+    EXPECT_EQ(verdictOf(*engine2, token("alice"), "192.0.2.9"), "ALLOW");
+}
+
+// NaN in a rule that is off used to be accepted, saved as null, and refused at the next start.
+TEST_F(ControlPlaneTest, nonFiniteOrOverflowingLimitsAreRefusedAtTheDoor) {
+    const uint64_t base = control->limits().revision;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
+    for (const auto& rule :
+         {limits::LimitRule{0, nan, false}, limits::LimitRule{nan, 1, false},
+          limits::LimitRule{inf, 1, false}, limits::LimitRule{1, inf, false},
+          limits::LimitRule{1e-11, 1, false}, limits::LimitRule{0.1, 1e9, false}}) {
+        limits::LimitSet set;
+        set.perSubject = rule;
+        const auto updated = control->updateLimits(kOperator, set, base, "");
+        EXPECT_EQ(updated.status().code(), absl::StatusCode::kInvalidArgument)
+            << rule.rate << " " << rule.burst;
+    }
+    EXPECT_EQ(control->limits().revision, base);
+}
+
+TEST_F(ControlPlaneTest, secondAgentOnTheSameStateDirectoryIsRefused) {
+    auto engine2 = makeEngine();
+    ControlPlane rival(*engine2, dir.path().string(), nullptr, {});
+    const auto started = rival.start();
+    EXPECT_EQ(started.code(), absl::StatusCode::kFailedPrecondition) << started;
+    // The first keeps working, and once it is gone the directory is free.
+    ASSERT_TRUE(control->revoke(kOperator, "eve", "", 600, "").ok());
+    control.reset();
+    ControlPlane next(*engine2, dir.path().string(), nullptr, {});
+    ASSERT_TRUE(next.start().ok());
+    EXPECT_EQ(next.revocations().size(), 1u);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "control/StateFile.h"
+#include "control/StateJournal.h"
 #include "support/TempDir.h"
 
 namespace rampart::control {
@@ -224,6 +225,62 @@ TEST(StateFileTest, jsonFormsAreWhatTheAuditLogAndRampartctlShow) {
               R"({"created_at":1700000001,"created_by":"operator","jti":"jti-123",)"
               R"("reason":"","subject":"","until":1700007200})");
     EXPECT_NE(limitsToJson(state.limits).find(R"("revision":5)"), std::string::npos);
+}
+
+TEST(StateJournalTest, changesReadBackInOrderAndDropLastTakesBackOnlyTheLast) {
+    TempDir dir;
+    const std::string path = dir.file("state.journal").string();
+    StateJournal journal(path);
+    StateChange first;
+    first.seq = 1;
+    first.revocationsSet.push_back({"eve", "", 1'700'003'600, "stolen \xff laptop", "op", 1});
+    StateChange second;
+    second.seq = 2;
+    second.limits = sampleState(4).limits;
+    second.blocksRemoved.push_back(sampleState(4).blocks[0]);
+    ASSERT_TRUE(journal.append(first).ok());
+    ASSERT_TRUE(journal.append(second).ok());
+    auto read = StateJournal::read(path);
+    ASSERT_TRUE(read.ok()) << read.status();
+    ASSERT_EQ(read->size(), 2u);
+    EXPECT_EQ((*read)[0].revocationsSet.at(0).subject, "eve");
+    EXPECT_EQ((*read)[1].limits->revision, 4u);
+
+    ASSERT_TRUE(journal.dropLast().ok());
+    read = StateJournal::read(path);
+    ASSERT_TRUE(read.ok());
+    ASSERT_EQ(read->size(), 1u);
+    EXPECT_EQ((*read)[0].seq, 1u);
+    EXPECT_FALSE(journal.dropLast().ok());  // only the last append can be taken back
+}
+
+TEST(StateJournalTest, appliedChangesGiveTheSameStateAsTheOperationsDid) {
+    ControlState state = sampleState(1);
+    StateChange change;
+    change.seq = 9;
+    BlockRecord again = state.blocks[0];
+    again.reason = "again";
+    change.blocksSet.push_back(again);  // replaces, goes last
+    change.revocationsRemoved.push_back(state.revocations[0]);
+    change.scaleDesired = 5;
+    applyChange(change, state);
+    ASSERT_EQ(state.blocks.size(), 2u);
+    EXPECT_EQ(state.blocks[1].reason, "again");
+    ASSERT_EQ(state.revocations.size(), 1u);
+    EXPECT_EQ(state.revocations[0].jwtId, "jti-123");
+    EXPECT_EQ(state.scaleDesired, 5u);
+    EXPECT_EQ(state.auditSeq, 9u);
+}
+
+TEST(StateJournalTest, aWholeLineThatIsNotAChangeIsDataLossAndATornLastLineIsNot) {
+    TempDir dir;
+    dir.write("state.journal", "{\"seq\":1}\n{\"seq\":2,\"limits\":{\"per_ip\":1}}\n");
+    EXPECT_EQ(StateJournal::read(dir.file("state.journal").string()).status().code(),
+              absl::StatusCode::kDataLoss);
+    dir.write("state.journal", "{\"seq\":1}\n{\"seq\":2,\"lim");
+    const auto read = StateJournal::read(dir.file("state.journal").string());
+    ASSERT_TRUE(read.ok());
+    EXPECT_EQ(read->size(), 1u);
 }
 
 }  // namespace

@@ -411,9 +411,12 @@ TEST(ClientAddress, trustedPeerXRealIpWins) {
     EXPECT_EQ(clientAddress(requestFrom("10.0.0.1", "203.0.113.7", "198.51.100.1"), trusted),
               "203.0.113.7");
     EXPECT_EQ(clientAddress(requestFrom("10.0.0.1", " 2001:db8::7 ", ""), trusted), "2001:db8::7");
-    // An X-Real-IP that is not an address is ignored in favour of X-Forwarded-For.
+    EXPECT_EQ(clientAddress(requestFrom("10.0.0.1", "203.0.113.7:5123", ""), trusted),
+              "203.0.113.7:5123");
+    // A trusted proxy naming something that is not an address is refused, not believed and
+    // not replaced by the proxy's own address.
     EXPECT_EQ(clientAddress(requestFrom("10.0.0.1", "unknown", "198.51.100.1"), trusted),
-              "198.51.100.1");
+              std::nullopt);
 }
 
 TEST(ClientAddress, rightMostUntrustedForwardedForEntry) {
@@ -431,14 +434,35 @@ TEST(ClientAddress, rightMostUntrustedForwardedForEntry) {
     EXPECT_EQ(clientAddress(requestFrom("10.0.0.1", "", ""), trusted), "10.0.0.1");
 }
 
-TEST(ClientAddress, garbageForwardedForFallsBackToThePeer) {
+TEST(ClientAddress, garbageFromATrustedProxyIsRefused) {
     const auto trusted = cidrs({"10.0.0.0/8"});
-    for (std::string_view xff : {"garbage", "1.1.1.1, garbage", "unknown, 10.0.0.5", ",", " , ",
-                                 "1.1.1.1:8080", "[2001:db8::1]", "1.1.1.1 2.2.2.2"}) {
-        EXPECT_EQ(clientAddress(requestFrom("10.0.0.1", "", xff), trusted), "10.0.0.1") << xff;
+    for (std::string_view xff : {"garbage", "1.1.1.1, garbage", "unknown, 10.0.0.5", "[1.1.1.1]",
+                                 "1.1.1.1 2.2.2.2", "garbage, , "}) {
+        EXPECT_EQ(clientAddress(requestFrom("10.0.0.1", "", xff), trusted), std::nullopt) << xff;
     }
+    // Empty list elements are no entries (RFC 9110 §5.6.1): skipped, not refused.
+    EXPECT_EQ(clientAddress(requestFrom("10.0.0.1", "", ","), trusted), "10.0.0.1");
+    EXPECT_EQ(clientAddress(requestFrom("10.0.0.1", "", "2.2.2.2, , 10.0.0.5,"), trusted),
+              "2.2.2.2");
+    // The forms gateways send are read, port and brackets included.
+    EXPECT_EQ(clientAddress(requestFrom("10.0.0.1", "", "1.1.1.1:8080"), trusted), "1.1.1.1:8080");
+    EXPECT_EQ(clientAddress(requestFrom("10.0.0.1", "", "[2001:db8::1]:443"), trusted),
+              "[2001:db8::1]:443");
     // Garbage to the left of a good entry is never reached.
     EXPECT_EQ(clientAddress(requestFrom("10.0.0.1", "", "garbage, 2.2.2.2"), trusted), "2.2.2.2");
+}
+
+TEST_F(GatewayRoutesTest, clientAddressThatIsNoAddressFromATrustedProxyIs400) {
+    config.trustedProxies = cidrs({"10.0.0.0/8"});
+    loadKeys();
+    start();
+    Call c;
+    c.authorization = "Bearer " + alice;
+    c.peer = "10.0.0.1";
+    c.realIp = "1.2.3.4:5123";
+    EXPECT_EQ(call(c).status, 200);
+    c.realIp = "[1.2.3.4]";
+    EXPECT_EQ(call(c).status, 400);
 }
 
 }  // namespace

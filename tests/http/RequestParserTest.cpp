@@ -96,5 +96,32 @@ TEST(RequestParser, malformedRequestLineIsAnError) {
     EXPECT_EQ(parse("GET\x01 /auth HTTP/1.1\r\n\r\n", head), bhttp::error::bad_method);
 }
 
+// RFC 9112 §6.3: Transfer-Encoding without chunked last leaves no reliable length.
+TEST(RequestParser, transferEncodingNotEndingInChunkedIsRefused) {
+    RequestHead head;
+    EXPECT_EQ(parse("POST /auth HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n"
+                    "Content-Length: 3\r\n\r\nabc",
+                    head),
+              bhttp::error::bad_transfer_encoding);
+    EXPECT_EQ(parse("POST /auth HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n"
+                    "Transfer-Encoding: xchunked\r\n\r\nabc",
+                    head),
+              bhttp::error::bad_transfer_encoding);
+    EXPECT_EQ(parse("POST /auth HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n"
+                    "\r\n0\r\n\r\n",
+                    head),
+              bhttp::error::bad_transfer_encoding);
+    // Both framings at once is refused by Beast itself, in either order.
+    EXPECT_TRUE(
+        parse("POST /auth HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
+              "Content-Length: 3\r\n\r\n0\r\n\r\n",
+              head));
+    // Chunked as the final coding is the one framing accepted with a Transfer-Encoding.
+    EXPECT_FALSE(
+        parse("POST /auth HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n"
+              "\r\n3\r\nabc\r\n0\r\n\r\n",
+              head));
+}
+
 }  // namespace
 }  // namespace rampart::http

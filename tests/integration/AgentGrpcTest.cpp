@@ -183,5 +183,54 @@ TEST_F(AgentGrpcTest, brokenKeyFileKeepsLastGoodKeys) {
     EXPECT_EQ(bed.agent.log().find(token.substr(0, 20)), std::string::npos);
 }
 
+// A client address that is not an address is bad input on the unary call, and on a stream it is
+// that one request's refusal, never a pass without per-IP limits or blocks.
+TEST_F(AgentGrpcTest, clientIpThatIsNoAddressIsInvalidArgumentOrRefusedOnAStream) {
+    auto stub = bed.authStub();
+    const std::string token = bed.validToken(bed.keyA, "alice");
+    for (const char* bad : {"[1.2.3.4]", "1.2.3.4:99999", "unknown"}) {
+        v1::CheckRequest request;
+        request.set_token(token);
+        request.set_client_ip(bad);
+        v1::CheckResponse response;
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+        const auto status = stub->Check(&context, request, &response);
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
+    }
+    for (const char* good : {"1.2.3.4:80", " 1.2.3.4", "[2001:db8::1]:443"}) {
+        v1::CheckRequest request;
+        request.set_token(token);
+        request.set_client_ip(good);
+        v1::CheckResponse response;
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+        ASSERT_TRUE(stub->Check(&context, request, &response).ok()) << good;
+        EXPECT_EQ(response.verdict(), v1::ALLOW) << good;
+    }
+
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    auto stream = stub->CheckStream(&context);
+    v1::CheckRequest request;
+    request.set_token(token);
+    request.set_id(1);
+    request.set_client_ip("unknown");
+    ASSERT_TRUE(stream->Write(request));
+    request.set_id(2);
+    request.set_client_ip("192.0.2.1");
+    ASSERT_TRUE(stream->Write(request));
+    stream->WritesDone();
+    v1::CheckResponse response;
+    ASSERT_TRUE(stream->Read(&response));
+    EXPECT_EQ(response.id(), 1u);
+    EXPECT_EQ(response.verdict(), v1::BLOCKED);
+    EXPECT_EQ(response.detail(), "client address is not an IP address");
+    ASSERT_TRUE(stream->Read(&response));
+    EXPECT_EQ(response.id(), 2u);
+    EXPECT_EQ(response.verdict(), v1::ALLOW);
+    EXPECT_TRUE(stream->Finish().ok());
+}
+
 }  // namespace
 }  // namespace rampart::testing

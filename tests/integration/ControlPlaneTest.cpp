@@ -10,6 +10,7 @@
 #include "AgentTestBed.h"
 #include "rampart/v1/control.grpc.pb.h"
 #include "rpc/client/ControlChannel.h"
+#include "support/FreePort.h"
 
 namespace rampart::testing {
 namespace {
@@ -404,6 +405,52 @@ TEST_F(ControlPlaneTest, stateSurvivesARestart) {
     ASSERT_OK(unary(
         [&](grpc::ClientContext& c) { return op->GetAudit(&c, v1::GetAuditRequest(), &audit); }));
     EXPECT_EQ(audit.entries_size(), 5);
+}
+
+// The data plane must not answer before the operator's state is in force: a gateway that
+// reconnects the instant the port opens must never see a revoked subject allowed.
+TEST_F(ControlPlaneTest, revocationIsEnforcedFromTheFirstAnswerAfterARestart) {
+    startAgent();
+    auto op = control("operator");
+    ASSERT_OK(revoke(*op, "eve", ""));
+    op.reset();
+    auth.reset();
+    const std::string token = bed->validToken(bed->keyA, "eve");
+    const int port = freeLoopbackPort();
+    bed->agent.extraArgs = {"--grpc-port", std::to_string(port)};
+
+    // A channel that retries its connection every few milliseconds, so the first check goes
+    // out as soon as the port accepts.
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 5);
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 5);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 10);
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    v1::CheckRequest request;
+    request.set_token(token);
+    request.set_client_ip("192.0.2.1");
+    for (int restart = 0; restart < 5; ++restart) {
+        bed->agent.signal(SIGTERM);
+        ASSERT_EQ(bed->agent.waitForExit(seconds(20)), 0) << bed->agent.log();
+        auto stub = v1::Auth::NewStub(grpc::CreateCustomChannel(
+            "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials(), args));
+        bool started = false;
+        std::thread starter([&] { started = bed->agent.start(); });
+        v1::CheckResponse first;
+        bool answered = false;
+        const auto deadline = std::chrono::steady_clock::now() + seconds(20);
+        while (!answered && std::chrono::steady_clock::now() < deadline) {
+            grpc::ClientContext context;
+            context.set_wait_for_ready(true);
+            context.set_deadline(std::chrono::system_clock::now() + milliseconds(50));
+            // UNAVAILABLE and DEADLINE_EXCEEDED: not listening, or no key set yet; try again.
+            answered = stub->Check(&context, request, &first).ok();
+        }
+        starter.join();
+        ASSERT_TRUE(started) << bed->agent.log();
+        ASSERT_TRUE(answered);
+        EXPECT_EQ(first.verdict(), v1::REVOKED) << "restart " << restart;
+    }
 }
 
 TEST_F(ControlPlaneTest, auditRecordsWhoDidWhatBeforeAndAfter) {

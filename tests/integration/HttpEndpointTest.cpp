@@ -56,6 +56,22 @@ public:
         return true;
     }
 
+    // Sends as much of `data` as the server takes without a pause of `stall`, stopping as soon
+    // as an answer arrives, as an HTTP client does; the bytes sent. For a server that stops
+    // reading: a plain send would block on the full socket buffer.
+    size_t sendWhileRead(std::string_view data, milliseconds stall = milliseconds(500)) {
+        size_t sent = 0;
+        while (sent < data.size()) {
+            pollfd p{fd_, POLLOUT | POLLIN, 0};
+            if (::poll(&p, 1, static_cast<int>(stall.count())) <= 0 || (p.revents & POLLIN)) break;
+            const ssize_t n =
+                ::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n <= 0) break;
+            sent += static_cast<size_t>(n);
+        }
+        return sent;
+    }
+
     // One response: the head, then Content-Length bytes of body.
     RawResponse read(milliseconds timeout = seconds(10)) {
         const auto deadline = Clock::now() + timeout;
@@ -183,6 +199,47 @@ TEST_F(HttpEndpointTest, bodyOverTheLimitGets413AndASmallOneIsDropped) {
                         std::string(1000, 'a')));
     const auto big = connection.read();
     EXPECT_EQ(big.status, 413) << big.head;
+    EXPECT_TRUE(eventually([&] { return connection.closedByPeer(); }, seconds(5)));
+}
+
+// Beast waits for a whole chunk line before consuming it: an endless chunk extension used to
+// grow the connection's buffer until the read timeout (hundreds of MB a second). Now the buffer
+// is capped and the request refused long before the client stops sending.
+TEST_F(HttpEndpointTest, endlessChunkExtensionIsRefusedWithoutBuffering) {
+    // Made before connecting: the 300 ms read timeout starts at the connection.
+    const std::string flood =
+        "POST /auth HTTP/1.1\r\nHost: rampart\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n1;" +
+        std::string(size_t{64} << 20, 'a');
+    RawConnection connection(port);
+    ASSERT_TRUE(connection.connected());
+    const size_t sent = connection.sendWhileRead(flood);
+    // A server that kept reading would have taken all 64 MB; socket buffers hold a few MB at most.
+    EXPECT_LT(sent, flood.size() / 4);
+    const auto response = connection.read();
+    EXPECT_EQ(response.status, 400) << response.head;
+}
+
+TEST_F(HttpEndpointTest, endlessTrailerIsRefusedWithoutBuffering) {
+    const std::string flood =
+        "POST /auth HTTP/1.1\r\nHost: rampart\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n0\r\nX-Trailer: " +
+        std::string(size_t{64} << 20, 'a');
+    RawConnection connection(port);
+    ASSERT_TRUE(connection.connected());
+    const size_t sent = connection.sendWhileRead(flood);
+    EXPECT_LT(sent, flood.size() / 4);
+    const auto response = connection.read();
+    EXPECT_EQ(response.status, 400) << response.head;
+}
+
+TEST_F(HttpEndpointTest, transferEncodingOtherThanChunkedGets400) {
+    RawConnection connection(port);
+    ASSERT_TRUE(connection.connected());
+    ASSERT_TRUE(
+        connection.send("POST /auth HTTP/1.1\r\nHost: rampart\r\nTransfer-Encoding: xchunked\r\n"
+                        "Content-Length: 5\r\n\r\nhello"));
+    EXPECT_EQ(connection.read().status, 400);
     EXPECT_TRUE(eventually([&] { return connection.closedByPeer(); }, seconds(5)));
 }
 

@@ -182,5 +182,28 @@ TEST_F(CheckEngineTest, refusesEverythingWithoutAKeySet) {
     EXPECT_EQ(engine.cachedTokens(), 0u);
 }
 
+// A blocked client in another spelling (with a port, spaces) is still that client, and an
+// address that does not parse is refused instead of escaping every block and per-IP limit.
+TEST_F(CheckEngineTest, clientAddressInAnySpellingIsBlockedAndGarbageIsRefused) {
+    auto engine = makeEngine();
+    control::RuleSet rules;
+    rules.clients.add(*limits::Cidr::parse("1.2.3.4"), kStart + 600);
+    engine.rules().publish(std::move(rules));
+    const auto token = tokenExpiringAt(first(), kStart + 600);
+    for (const char* spelling : {"1.2.3.4", "1.2.3.4:80", " 1.2.3.4", "[::ffff:1.2.3.4]:80"}) {
+        const auto result = engine.check(CheckInput{token, spelling, "/api"});
+        EXPECT_VERDICT(result, Verdict::Blocked);
+        EXPECT_EQ(result.detail, "client address is blocked") << spelling;
+    }
+    for (const char* garbage : {"[1.2.3.4]", "1.2.3.4:99999", "not-an-address", "1.2.3.4 x"}) {
+        const auto result = engine.check(CheckInput{token, garbage, "/api"});
+        EXPECT_VERDICT(result, Verdict::Blocked);
+        EXPECT_EQ(result.detail, "client address is not an IP address") << garbage;
+    }
+    // No address at all is "not known": judged on the token, without a per-IP limit.
+    EXPECT_VERDICT(engine.check(CheckInput{token, "", "/api"}), Verdict::Allow);
+    EXPECT_VERDICT(engine.check(CheckInput{token, "5.6.7.8", "/api"}), Verdict::Allow);
+}
+
 }  // namespace
 }  // namespace rampart

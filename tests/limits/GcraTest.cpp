@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "limits/Gcra.h"
+#include "limits/LimitBounds.h"
 
 namespace rampart::limits {
 namespace {
@@ -170,6 +171,59 @@ TEST(Gcra, raisingALimitHelpsAThrottledClientAtOnce) {
     EXPECT_EQ(next.retryAfterNs, 10'000'000);
     tat = next.newTat;  // as a limiter slot stores it
     EXPECT_TRUE(gcra(tat, now + 10'000'000, raised).allowed);
+}
+
+// The edges of the accepted range (LimitBounds.h): a fresh client gets its whole burst at once,
+// one more is refused for exactly one emission interval, and then one is admitted — at any
+// steady-clock reading a process can see, so nothing in between overflows.
+TEST(Gcra, burstThenOneAnIntervalHoldsAtTheEdgesOfTheAcceptedRange) {
+    struct Edge {
+        double rate, burst;
+    };
+    for (const Edge edge :
+         {Edge{kMinRate, 1}, Edge{kMinRate, 99}, Edge{kMaxRate, 1}, Edge{kMaxRate, kMaxBurst},
+          Edge{0.1, 9e6}, Edge{1e3, kMaxBurst}, Edge{0.01, 9e5}}) {
+        const LimitRule rule{edge.rate, edge.burst, false};
+        ASSERT_TRUE(checkLimitRule(rule).ok()) << edge.rate << " " << edge.burst;
+        const auto p = GcraParams::of(rule);
+        ASSERT_GT(p.emissionNs, 0);
+        ASSERT_GE(p.toleranceNs, p.emissionNs);
+        for (const int64_t start : {kStart, int64_t{4'000'000'000} * kSecond}) {
+            // Taking the whole burst one by one would take 1e9 steps: start from the TAT the
+            // burst leaves behind, minus one request, which is the same state.
+            Bucket bucket{p, start + p.toleranceNs - p.emissionNs};
+            EXPECT_TRUE(bucket.take(start).allowed) << edge.rate << " " << edge.burst;
+            const auto refused = bucket.take(start);
+            EXPECT_FALSE(refused.allowed) << edge.rate << " " << edge.burst;
+            EXPECT_EQ(refused.retryAfterNs, p.emissionNs);
+            EXPECT_FALSE(bucket.take(start + p.emissionNs - 1).allowed);
+            EXPECT_TRUE(bucket.take(start + p.emissionNs).allowed);
+            // A fresh client's first request is always admitted.
+            Bucket fresh{p, 0};
+            EXPECT_TRUE(fresh.take(start).allowed) << edge.rate << " " << edge.burst;
+        }
+    }
+}
+
+TEST(Gcra, valuesOutsideTheAcceptedRangeAreRefusedAndNeverOverflow) {
+    const double nan = std::nan("");
+    const double inf = HUGE_VAL;
+    for (const LimitRule rule :
+         {LimitRule{1e-11, 1, false}, LimitRule{kMinRate * 0.99, 1, false},
+          LimitRule{2e9, 1, false}, LimitRule{nan, 1, false}, LimitRule{inf, 1, false},
+          LimitRule{-1, 1, false}, LimitRule{1, 0.5, false}, LimitRule{1, 2e9, false},
+          LimitRule{0, nan, false}, LimitRule{1, inf, false}, LimitRule{0.1, 1e9, false}}) {
+        EXPECT_FALSE(checkLimitRule(rule).ok()) << rule.rate << " " << rule.burst;
+        // Had one slipped past: saturated, never negative or inverted (was UB in llround/clamp).
+        const auto p = GcraParams::of(rule);
+        if (!rule.enabled()) continue;
+        EXPECT_GE(p.emissionNs, 1);
+        EXPECT_LE(p.emissionNs, kMaxEmissionNs);
+        EXPECT_GE(p.toleranceNs, p.emissionNs);
+        EXPECT_LE(p.toleranceNs, kMaxToleranceNs);
+        Bucket fresh{p, 0};
+        EXPECT_TRUE(fresh.take(kStart).allowed) << rule.rate << " " << rule.burst;
+    }
 }
 
 }  // namespace

@@ -214,5 +214,45 @@ TEST(ClientKey, isNeverZeroAndSpreads) {
     EXPECT_EQ(keys.size(), 256u * 40 + 256);
 }
 
+// The forms gateways send a client address in; everything else is refused, never read as "no
+// address" (which used to let a blocked client through unlimited).
+TEST(ClientAddress, acceptsTheFormsGatewaysSend) {
+    EXPECT_EQ(parseClientAddress("1.2.3.4"), ip("1.2.3.4"));
+    EXPECT_EQ(parseClientAddress("1.2.3.4:80"), ip("1.2.3.4"));
+    EXPECT_EQ(parseClientAddress(" 1.2.3.4"), ip("1.2.3.4"));
+    EXPECT_EQ(parseClientAddress("1.2.3.4\t "), ip("1.2.3.4"));
+    EXPECT_EQ(parseClientAddress("2001:db8::1"), ip("2001:db8::1"));
+    EXPECT_EQ(parseClientAddress("[2001:db8::1]"), ip("2001:db8::1"));
+    EXPECT_EQ(parseClientAddress("[2001:db8::1]:443"), ip("2001:db8::1"));
+    EXPECT_EQ(parseClientAddress("::ffff:1.2.3.4"), ip("1.2.3.4"));
+    EXPECT_EQ(parseClientAddress("[::ffff:1.2.3.4]:65535"), ip("1.2.3.4"));
+}
+
+TEST(ClientAddress, refusesEverythingElse) {
+    for (const char* text : {"",
+                             " ",
+                             "[1.2.3.4]",
+                             "[1.2.3.4]:80",
+                             "1.2.3.4:",
+                             "1.2.3.4:65536",
+                             "1.2.3.4:-1",
+                             "1.2.3.4:80:80",
+                             "1.2.3.4: 80",
+                             "1.2.3.4:0x50",
+                             "[2001:db8::1",
+                             "[2001:db8::1]x",
+                             "[2001:db8::1]:",
+                             "[2001:db8::1]:99999",
+                             "2001:db8::1:99999",
+                             "fe80::1%eth0",
+                             "1.2.3.4 5.6.7.8",
+                             "1.2.3",
+                             "localhost",
+                             "1.2.3.4/32",
+                             "\xe2\x94\x80"}) {
+        EXPECT_FALSE(parseClientAddress(text)) << '"' << text << '"';
+    }
+}
+
 }  // namespace
 }  // namespace rampart::limits

@@ -336,15 +336,19 @@ TEST_F(RateLimiterTest, ipv6ClientsInOneSlash64ShareTheirLimit) {
     EXPECT_VERDICT(check(engine, alice, "2001:db8:2:6::1"), Verdict::Allow);
 }
 
-TEST_F(RateLimiterTest, missingOrUnparseableClientIpSkipsThePerIpLimit) {
+// No address skips the per-IP limit; an address in any form a gateway sends is that client,
+// blocked and limited like it; anything else is refused, never let through unlimited.
+TEST_F(RateLimiterTest, missingClientIpSkipsThePerIpLimitAndEveryOtherFormIsJudged) {
     LimitSet limits;
     limits.perIp = {1, 1, false};
-    limits.blocklist = cidrs({"0.0.0.0/0", "::/0"});
+    limits.blocklist = cidrs({"198.51.100.0/24", "2001:db8:bad::/48"});
     auto engine = makeEngine(limits);
-    for (auto ip : {"", "not-an-ip", "192.0.2.1:80", "[2001:db8::1]", " 192.0.2.1"}) {
-        for (int i = 0; i < 3; ++i) EXPECT_VERDICT(check(engine, alice, ip), Verdict::Allow) << ip;
+    for (int i = 0; i < 3; ++i) EXPECT_VERDICT(check(engine, alice, ""), Verdict::Allow);
+    for (auto ip : {"198.51.100.7:80", "[2001:db8:bad::1]", " 198.51.100.7", "not-an-ip"}) {
+        EXPECT_VERDICT(check(engine, alice, ip), Verdict::Blocked) << ip;
     }
-    EXPECT_VERDICT(check(engine, alice, "192.0.2.1"), Verdict::Blocked);
+    EXPECT_VERDICT(check(engine, alice, "192.0.2.1:80"), Verdict::Allow);
+    EXPECT_VERDICT(check(engine, alice, " 192.0.2.1"), Verdict::RateLimitedIp);
 }
 
 TEST_F(RateLimiterTest, metricsCountWhatWasReturned) {

@@ -46,8 +46,13 @@ bool AgentProcess::start(std::chrono::milliseconds timeout) {
     if (pid_ == 0) {
         ::dup2(logFd, STDERR_FILENO);
         ::dup2(logFd, STDOUT_FILENO);
-        ::execl(binary.c_str(), binary.c_str(), "--config", config.c_str(), "--ready-file",
-                ready.c_str(), static_cast<char*>(nullptr));
+        std::vector<char*> argv{const_cast<char*>(binary.c_str()), const_cast<char*>("--config"),
+                                const_cast<char*>(config.c_str()),
+                                const_cast<char*>("--ready-file"),
+                                const_cast<char*>(ready.c_str())};
+        for (const auto& a : extraArgs) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        ::execv(binary.c_str(), argv.data());
         ::_exit(127);
     }
     ::close(logFd);

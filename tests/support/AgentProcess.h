@@ -26,8 +26,8 @@ public:
 
     // Starts and waits for the ready file; false (with log() explaining) if it never came.
     bool start(std::chrono::milliseconds timeout = std::chrono::seconds(20));
-    int port() const { return port_; }          // gRPC
-    int httpPort() const { return httpPort_; }  // 0 when the config has no http.listen
+    int port() const { return port_; }                // gRPC
+    int httpPort() const { return httpPort_; }        // 0 when the config has no http.listen
     int controlPort() const { return controlPort_; }  // 0 when the config has no control.listen
     std::string controlAddress() const { return "127.0.0.1:" + std::to_string(controlPort_); }
     std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
@@ -41,6 +41,9 @@ public:
     std::string log() const;  // everything the agent wrote to stderr so far
 
     static std::string binaryPath();
+
+    // More command-line arguments for the next start() (e.g. a fixed --grpc-port).
+    std::vector<std::string> extraArgs;
 
 private:
     std::filesystem::path workDir_;

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "control/Records.h"
+
+namespace rampart::control {
+
+// The JSON forms of operator state, shared by the state file, its journal, the audit log and
+// rampartctl --json. The readers throw (nlohmann::json::exception or std::runtime_error) on a
+// missing member or a value that cannot be enforced (null for a NaN, a bad address). A finite
+// limit outside the range an operator may set today (an older agent accepted wider ones) is
+// kept, with a warning: the GCRA saturates at its edges, so it is safe, and refusing it would
+// stop an upgraded node from starting.
+nlohmann::json limitsJson(const limits::LimitSet& limits);
+nlohmann::json blockJson(const BlockRecord& block);
+nlohmann::json revocationJson(const RevocationRecord& revocation);
+
+limits::LimitSet limitsFromJson(const nlohmann::json& j);
+BlockRecord blockFromJson(const nlohmann::json& j);
+RevocationRecord revocationFromJson(const nlohmann::json& j);
+
+// Compact text; a byte that is not UTF-8 (in a reason, say) is replaced, where nlohmann's default
+// would throw, so a change can never become unsavable.
+std::string dumped(const nlohmann::json& j, int indent = -1);
+
+}  // namespace rampart::control
