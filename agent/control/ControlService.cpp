@@ -2,10 +2,14 @@
 
 #include <thread>
 
+#include "common/Utf8.h"
 #include "control/StateFile.h"
 
 namespace rampart::control {
 namespace {
+
+// proto3 strings must be valid UTF-8 or the client cannot parse the answer at all.
+std::string utf8(std::string_view text) { return common::toValidUtf8(text); }
 
 grpc::Status toGrpc(const absl::Status& status) {
     if (status.ok()) return grpc::Status::OK;
@@ -35,19 +39,19 @@ limits::LimitRule ruleFromWire(const v1::LimitRule& in) {
 
 void blockToWire(const BlockRecord& b, v1::BlockEntry& out) {
     out.set_kind(b.kind == BlockTarget::Client ? v1::CLIENT : v1::SUBJECT);
-    out.set_value(b.value);
+    out.set_value(utf8(b.value));
     out.set_expires_at_unix(b.expiresAt);
-    out.set_reason(b.reason);
-    out.set_created_by(b.createdBy);
+    out.set_reason(utf8(b.reason));
+    out.set_created_by(utf8(b.createdBy));
     out.set_created_at_unix(b.createdAt);
 }
 
 void revocationToWire(const RevocationRecord& r, v1::Revocation& out) {
-    out.set_subject(r.subject);
-    out.set_jwt_id(r.jwtId);
+    out.set_subject(utf8(r.subject));
+    out.set_jwt_id(utf8(r.jwtId));
     out.set_until_unix(r.until);
-    out.set_reason(r.reason);
-    out.set_created_by(r.createdBy);
+    out.set_reason(utf8(r.reason));
+    out.set_created_by(utf8(r.createdBy));
     out.set_created_at_unix(r.createdAt);
 }
 
@@ -111,10 +115,11 @@ absl::StatusOr<limits::LimitSet> fromWire(const v1::Limits& in) {
 }
 
 void toWire(const ScaleView& view, v1::ScaleStatus& out) {
-    out.set_backend(view.backend);
+    out.set_backend(utf8(view.backend));
     out.set_current(view.current);
     out.set_desired(view.desired);
-    out.set_last_result(view.lastResult);
+    // A hook's output, cut at a byte count: often mid-character.
+    out.set_last_result(utf8(view.lastResult));
     auto* r = out.mutable_recommendation();
     r->set_replicas(view.recommended);
     r->set_observed_cpu_percent(view.observedCpuPercent);
@@ -137,7 +142,7 @@ grpc::ServerUnaryReactor* ControlService::GetNode(grpc::CallbackServerContext* c
     return guarded(context, access_, false, [&](const Actor& actor) {
         nodeInfo_(*out);
         toWire(control_.cachedScaleStatus(), *out->mutable_scale());
-        out->set_caller_identity(actor.identity);
+        out->set_caller_identity(utf8(actor.identity));
         out->set_caller_role(actor.role == Role::Operator ? "operator" : "viewer");
         return grpc::Status::OK;
     });
@@ -282,12 +287,12 @@ grpc::ServerUnaryReactor* ControlService::GetAudit(grpc::CallbackServerContext* 
         for (const auto& e : *entries) {
             auto* w = out->add_entries();
             w->set_time_unix_ms(e.timeUnixMs);
-            w->set_actor(e.actor);
-            w->set_role(e.role);
-            w->set_action(e.action);
-            w->set_before_json(e.beforeJson);
-            w->set_after_json(e.afterJson);
-            w->set_result(e.result);
+            w->set_actor(utf8(e.actor));
+            w->set_role(utf8(e.role));
+            w->set_action(utf8(e.action));
+            w->set_before_json(utf8(e.beforeJson));
+            w->set_after_json(utf8(e.afterJson));
+            w->set_result(utf8(e.result));
         }
         return grpc::Status::OK;
     });

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/Utf8.h"
 #include "scaling/LocalWorkers.h"
 #include "server/MetricsPage.h"
 
@@ -165,7 +166,7 @@ void Agent::describeNode(v1::NodeInfo& out) {
     char host[256] = {};
     gethostname(host, sizeof host - 1);
     out.set_node_id(config_.nodeId);
-    out.set_hostname(host);
+    out.set_hostname(common::toValidUtf8(host));
     out.set_version(RAMPART_VERSION);
     out.set_start_time_unix(startedAt_);
     out.set_grpc_address(config_.grpcListen.substr(0, config_.grpcListen.rfind(':')) + ":" +
@@ -180,16 +181,16 @@ void Agent::describeNode(v1::NodeInfo& out) {
     if (const auto& keys = keys_.current().value) {
         for (const auto& key : keys->keys()) {
             auto* info = keySet->add_keys();
-            info->set_kid(key->kid);
+            info->set_kid(common::toValidUtf8(key->kid));  // from a JWKS: any JSON string
             info->set_algorithm(jwt::algorithmName(key->alg));
         }
     }
     const auto stats = refresher_->stats();
-    keySet->set_source(refresher_->describeSource());
+    keySet->set_source(common::toValidUtf8(refresher_->describeSource()));
     keySet->set_last_reload_unix(stats.lastSuccessUnix);
     keySet->set_reloads_succeeded(stats.succeeded);
     keySet->set_reloads_failed(stats.failed);
-    keySet->set_last_error(stats.lastError);
+    keySet->set_last_error(common::toValidUtf8(stats.lastError));  // may quote a fetched body
 }
 
 void Agent::setServing(bool serving) {

@@ -1,7 +1,25 @@
 #include "server/AuthService.h"
 
+#include "common/Utf8.h"
+
 namespace rampart::server {
 namespace {
+
+// proto3 strings must be valid UTF-8 or the gateway cannot parse the answer. Claims come from a
+// token's JSON (escapes can spell lone surrogates); the check allocates nothing when, as almost
+// always, the text is already valid.
+std::string_view validUtf8(std::string_view text, std::string& scratch) {
+    if (common::isValidUtf8(text)) return text;
+    scratch = common::toValidUtf8(text);
+    return scratch;
+}
+
+template <typename Set>
+void setUtf8(std::string_view text, Set set) {
+    std::string scratch;
+    const auto valid = validUtf8(text, scratch);
+    set(valid.data(), valid.size());
+}
 
 v1::Verdict toWire(Verdict verdict) {
     switch (verdict) {
@@ -22,19 +40,21 @@ v1::Verdict toWire(Verdict verdict) {
 void fillResponse(const CheckResult& result, uint64_t id, v1::CheckResponse& response) {
     response.set_id(id);
     response.set_verdict(toWire(result.verdict));
-    response.set_detail(result.detail.data(), result.detail.size());
+    setUtf8(result.detail, [&](const char* p, size_t n) { response.set_detail(p, n); });
     if (result.retryAfterMs) response.set_retry_after_ms(result.retryAfterMs);
     if (!result.claims) return;
     const auto& in = *result.claims;
     auto* out = response.mutable_claims();
-    out->set_subject(in.subject);
-    out->set_issuer(in.issuer);
-    for (const auto& audience : in.audience) out->add_audience(audience);
+    setUtf8(in.subject, [&](const char* p, size_t n) { out->set_subject(p, n); });
+    setUtf8(in.issuer, [&](const char* p, size_t n) { out->set_issuer(p, n); });
+    for (const auto& audience : in.audience) {
+        setUtf8(audience, [&](const char* p, size_t n) { out->add_audience(p, n); });
+    }
     out->set_expires_at(in.expiresAt);
     out->set_issued_at(in.issuedAt);
-    out->set_jwt_id(in.jwtId);
-    out->set_scope(in.scope);
-    out->set_client_id(in.clientId);
+    setUtf8(in.jwtId, [&](const char* p, size_t n) { out->set_jwt_id(p, n); });
+    setUtf8(in.scope, [&](const char* p, size_t n) { out->set_scope(p, n); });
+    setUtf8(in.clientId, [&](const char* p, size_t n) { out->set_client_id(p, n); });
 }
 
 AuthService::AuthService(CheckEngine& engine, const jwt::KeyStore& keys, int maxPendingPerStream)

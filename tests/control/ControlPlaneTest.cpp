@@ -426,5 +426,17 @@ TEST_F(ControlPlaneTest, snapshotNamesOffendersOfTheLastWholeSecond) {
     EXPECT_EQ(snapshot.top_client_ips_size(), 0);
 }
 
+// A data-plane caller chooses the client address: whatever bytes it sends, a snapshot's strings
+// must be valid UTF-8 or no Watch client can parse it.
+TEST_F(ControlPlaneTest, snapshotOffenderKeysAreValidUtf8) {
+    SnapshotBuilder builder(*engine, *control);
+    EXPECT_EQ(verdictOf("garbage", "198.51.100.\xff"), "INVALID_TOKEN");
+    now = kStart + 1;
+    v1::Snapshot snapshot;
+    builder.next(snapshot);
+    ASSERT_EQ(snapshot.top_client_ips_size(), 1);
+    EXPECT_EQ(snapshot.top_client_ips(0).key(), "198.51.100.\xEF\xBF\xBD");
+}
+
 }  // namespace
 }  // namespace rampart::control

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <thread>
@@ -72,8 +74,8 @@ std::string codeName(const grpc::Status& status) {
 class ControlPlaneTest : public ::testing::Test {
 protected:
     // Each test starts its own agent: the limits it changes must not leak into the next.
-    void startAgent(double callRate = 1000, double callBurst = 1000) {
-        bed = std::make_unique<AgentTestBed>(controlYaml(callRate, callBurst));
+    void startAgent(double callRate = 1000, double callBurst = 1000, const std::string& extraYaml = {}) {
+        bed = std::make_unique<AgentTestBed>(controlYaml(callRate, callBurst) + extraYaml);
         certs = bed->dir.file("certs");
         ASSERT_TRUE(makeDevCerts(certs));
         ASSERT_TRUE(bed->agent.start()) << bed->agent.log();
@@ -597,6 +599,87 @@ TEST_F(ControlPlaneTest, eachPortServesOnlyItsOwnPlane) {
     EXPECT_FALSE(status.ok());
     EXPECT_CODE(status, grpc::StatusCode::UNAVAILABLE);
     EXPECT_EQ(listBlocks(*control("operator")).blocks_size(), 0);
+}
+
+}  // namespace
+}  // namespace rampart::testing
+
+namespace rampart::testing {
+namespace {
+
+// A scale hook's output, cut at a byte count or simply not UTF-8, must not make ScaleStatus (in
+// Scale, GetScale and GetNode) or the audit unreadable: proto3 strings must be valid UTF-8.
+TEST_F(ControlPlaneTest, scaleHookOutputThatIsNotUtf8StillReads) {
+    TempDir hooks;
+    const auto hook = hooks.write("scale.sh",
+                                  "#!/bin/sh\n"
+                                  "printf 'scaling to %s \\377\\n' \"$1\"\n"
+                                  "i=0; while [ $i -lt 1000 ]; do printf '\xE2\x94\x80'; i=$((i+1)); done\n");
+    ASSERT_EQ(::chmod(hook.c_str(), 0755), 0);
+    startAgent(1000, 1000,
+               "scaling:\n  backend: command\n  min_replicas: 1\n  max_replicas: 10\n"
+               "  command:\n    path: " + hook.string() + "\n");
+    auto op = control("operator");
+    v1::ScaleRequest request;
+    request.set_replicas(3);
+    request.set_reason("launch");
+    v1::ScaleStatus scaled;
+    ASSERT_OK(unary([&](grpc::ClientContext& c) { return op->Scale(&c, request, &scaled); }));
+    EXPECT_NE(scaled.last_result().find("scaling to 3 \xEF\xBF\xBD"), std::string::npos)
+        << scaled.last_result();
+    EXPECT_NE(scaled.last_result().find("\xE2\x94\x80\xE2\x94\x80"), std::string::npos);
+
+    v1::ScaleStatus status;
+    ASSERT_OK(unary([&](grpc::ClientContext& c) {
+        return op->GetScale(&c, v1::GetScaleRequest(), &status);
+    }));
+    EXPECT_EQ(status.last_result(), scaled.last_result());
+    v1::NodeInfo node;
+    ASSERT_OK(unary([&](grpc::ClientContext& c) { return op->GetNode(&c, v1::GetNodeRequest(), &node); }));
+    EXPECT_EQ(node.scale().last_result(), scaled.last_result());
+    v1::AuditLog audit;
+    ASSERT_OK(unary(
+        [&](grpc::ClientContext& c) { return op->GetAudit(&c, v1::GetAuditRequest(), &audit); }));
+    ASSERT_GE(audit.entries_size(), 1);
+    EXPECT_EQ(audit.entries(audit.entries_size() - 1).action(), "scale: launch");
+}
+
+// A data-plane caller chooses client_ip; the offenders sketch keeps 64 bytes of it, which can end
+// inside a character. Every Watch client must still read every snapshot.
+TEST_F(ControlPlaneTest, watchReadsOffendersCutMidCharacter) {
+    startAgent();
+    std::string clientIp = "a";
+    for (int i = 0; i < 40; ++i) clientIp += "\xC3\xA9";  // é: byte 64 is the first half of one
+    std::atomic<bool> stop{false};
+    std::thread traffic([&] {
+        auto stub = bed->authStub();
+        while (!stop) {
+            v1::CheckRequest request;
+            request.set_token("garbage");
+            request.set_client_ip(clientIp);
+            v1::CheckResponse response;
+            unary([&](grpc::ClientContext& c) { return stub->Check(&c, request, &response); });
+        }
+    });
+    auto viewer = control("viewer");
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + seconds(20));
+    v1::WatchRequest request;
+    request.set_interval_ms(100);
+    auto reader = viewer->Watch(&context, request);
+    std::string named;
+    v1::Snapshot snapshot;
+    for (int read = 0; named.empty() && read < 50 && reader->Read(&snapshot); ++read) {
+        for (const auto& o : snapshot.top_client_ips()) {
+            if (o.key().starts_with("a\xC3\xA9\xC3\xA9")) named = o.key();
+        }
+    }
+    stop = true;
+    traffic.join();
+    context.TryCancel();
+    const auto status = reader->Finish();
+    ASSERT_FALSE(named.empty()) << codeName(status);
+    EXPECT_EQ(named, clientIp.substr(0, 63) + "\xEF\xBF\xBD");  // the cut half is replaced
 }
 
 }  // namespace
