@@ -58,4 +58,38 @@ absl::StatusOr<std::vector<AuditEntry>> AuditLog::since(int64_t sinceUnixMs, siz
     return std::vector<AuditEntry>(kept.begin(), kept.end());
 }
 
+absl::StatusOr<AuditLog::Page> AuditLog::pageBefore(int64_t sinceUnixMs, uint64_t before,
+                                                    size_t limit) const {
+    absl::MutexLock lock(&mutex_);
+    Page page;
+    std::ifstream in(path_, std::ios::binary);
+    if (!in) return page;
+    in.seekg(0, std::ios::end);
+    const auto size = static_cast<uint64_t>(in.tellg());
+    in.seekg(0);
+    if (before != UINT64_MAX && before > size) return page;
+    std::deque<std::pair<uint64_t, AuditEntry>> kept;
+    std::string line;
+    for (uint64_t offset = 0; offset < before && std::getline(in, line); offset += line.size() + 1) {
+        const auto j = nlohmann::json::parse(line, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) continue;  // a torn last line after a crash
+        AuditEntry e;
+        e.timeUnixMs = j.value("time_unix_ms", int64_t{0});
+        if (e.timeUnixMs < sinceUnixMs) continue;
+        e.actor = j.value("actor", "");
+        e.role = j.value("role", "");
+        e.action = j.value("action", "");
+        e.beforeJson = j.value("before", "");
+        e.afterJson = j.value("after", "");
+        e.result = j.value("result", "");
+        kept.emplace_back(offset, std::move(e));
+        if (kept.size() > limit) {
+            kept.pop_front();
+            page.more = true;
+        }
+    }
+    page.entries.assign(std::make_move_iterator(kept.begin()), std::make_move_iterator(kept.end()));
+    return page;
+}
+
 }  // namespace rampart::control

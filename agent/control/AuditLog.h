@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -28,6 +29,17 @@ public:
     absl::Status append(AuditEntry entry);
     // Entries at or after `sinceUnixMs`, oldest first, at most `limit` (the newest ones).
     absl::StatusOr<std::vector<AuditEntry>> since(int64_t sinceUnixMs, size_t limit) const;
+
+    // Paging backwards from the newest entry, for answers that must stay small: the newest
+    // `limit` entries at or after `sinceUnixMs` that start before byte `before` of the file,
+    // oldest first, each with its offset (the `before` of the page older than it). `more` says
+    // older matching entries were left out. Offsets hold while the file only grows; a `before`
+    // past its end means it was truncated (logrotate copytruncate): an empty page, nothing more.
+    struct Page {
+        std::vector<std::pair<uint64_t, AuditEntry>> entries;
+        bool more = false;
+    };
+    absl::StatusOr<Page> pageBefore(int64_t sinceUnixMs, uint64_t before, size_t limit) const;
 
     const std::string& path() const { return path_; }
 

@@ -2,14 +2,40 @@
 
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "common/Utf8.h"
 #include "control/StateFile.h"
+#include "rampart/v1/ControlBounds.h"
 
 namespace rampart::control {
 namespace {
 
+// The control server's message caps are worked out from these bounds (ControlBounds.h).
+static_assert(ControlPlane::kMaxBlocks <= v1::bounds::kMaxBlocks);
+static_assert(ControlPlane::kMaxRevocations <= v1::bounds::kMaxRevocations);
+
 // proto3 strings must be valid UTF-8 or the client cannot parse the answer at all.
 std::string utf8(std::string_view text) { return common::toValidUtf8(text); }
+
+// Cut to what one audit answer can carry; the file keeps the whole entry.
+std::string auditField(std::string_view text, bool& truncated) {
+    std::string valid = utf8(text);
+    if (valid.size() <= v1::bounds::kMaxAuditFieldBytes) return valid;
+    truncated = true;
+    return common::toValidUtf8(valid, v1::bounds::kMaxAuditFieldBytes);
+}
+
+void auditToWire(const AuditEntry& e, v1::AuditEntry& out) {
+    bool truncated = false;
+    out.set_time_unix_ms(e.timeUnixMs);
+    out.set_actor(auditField(e.actor, truncated));
+    out.set_role(auditField(e.role, truncated));
+    out.set_action(auditField(e.action, truncated));
+    out.set_before_json(auditField(e.beforeJson, truncated));
+    out.set_after_json(auditField(e.afterJson, truncated));
+    out.set_result(auditField(e.result, truncated));
+    out.set_truncated(truncated);
+}
 
 grpc::Status toGrpc(const absl::Status& status) {
     if (status.ok()) return grpc::Status::OK;
@@ -281,18 +307,30 @@ grpc::ServerUnaryReactor* ControlService::GetAudit(grpc::CallbackServerContext* 
                                                    const v1::GetAuditRequest* request,
                                                    v1::AuditLog* out) {
     return guarded(context, access_, false, [&](const Actor&) {
-        const size_t limit = request->limit() == 0 ? 100 : std::min<uint32_t>(request->limit(), 1000);
-        auto entries = control_.audit().since(request->since_unix_ms(), limit);
-        if (!entries.ok()) return toGrpc(entries.status());
-        for (const auto& e : *entries) {
-            auto* w = out->add_entries();
-            w->set_time_unix_ms(e.timeUnixMs);
-            w->set_actor(utf8(e.actor));
-            w->set_role(utf8(e.role));
-            w->set_action(utf8(e.action));
-            w->set_before_json(utf8(e.beforeJson));
-            w->set_after_json(utf8(e.afterJson));
-            w->set_result(utf8(e.result));
+        const size_t limit = request->limit() == 0
+                                 ? 100
+                                 : std::min<size_t>(request->limit(), v1::bounds::kMaxAuditPageEntries);
+        uint64_t before = UINT64_MAX;
+        if (!request->page_token().empty() && !absl::SimpleAtoi(request->page_token(), &before)) {
+            return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                "page_token must be a next_page_token this node gave");
+        }
+        auto page = control_.audit().pageBefore(request->since_unix_ms(), before, limit);
+        if (!page.ok()) return toGrpc(page.status());
+        // Newest first until the byte budget is spent: the entries left out start the next page.
+        std::vector<v1::AuditEntry> wire(page->entries.size());
+        size_t first = page->entries.size();
+        size_t bytes = 0;
+        while (first > 0) {
+            auto& entry = wire[first - 1];
+            auditToWire(page->entries[first - 1].second, entry);
+            bytes += entry.ByteSizeLong();
+            if (bytes > v1::bounds::kAuditPageBytes && first < page->entries.size()) break;
+            --first;
+        }
+        for (size_t i = first; i < wire.size(); ++i) *out->add_entries() = std::move(wire[i]);
+        if (first < page->entries.size() && (page->more || first > 0)) {
+            out->set_next_page_token(std::to_string(page->entries[first].first));
         }
         return grpc::Status::OK;
     });

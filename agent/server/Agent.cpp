@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "common/Utf8.h"
+#include "rampart/v1/ControlBounds.h"
 #include "scaling/LocalWorkers.h"
 #include "server/MetricsPage.h"
 
@@ -154,6 +155,10 @@ absl::Status Agent::startControl() {
     grpc::ServerBuilder builder;
     builder.AddListeningPort(c.listen, grpc::SslServerCredentials(tls), &controlPort_);
     applyServerLimits(config_.server, builder);
+    // Not the data plane's cap: a control answer carries what the node holds (10,000 blocks, a
+    // 20,000-CIDR limit set, an audit page), sized in ControlBounds.h.
+    builder.SetMaxReceiveMessageSize(static_cast<int>(v1::bounds::kMaxRequestBytes));
+    builder.SetMaxSendMessageSize(static_cast<int>(v1::bounds::kMaxResponseBytes));
     builder.RegisterService(controlService_.get());
     controlServer_ = builder.BuildAndStart();
     if (!controlServer_ || controlPort_ == 0) {

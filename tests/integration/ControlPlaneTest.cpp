@@ -7,9 +7,11 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include "AgentTestBed.h"
+#include "rampart/v1/ControlBounds.h"
 #include "rampart/v1/control.grpc.pb.h"
 #include "rpc/client/ControlChannel.h"
 
@@ -23,6 +25,20 @@ bool makeDevCerts(const std::filesystem::path& dir) {
     const std::string command =
         "'" RAMPART_SOURCE_DIR "/scripts/make-dev-certs.sh' '" + dir.string() + "' >/dev/null 2>&1";
     return std::system(command.c_str()) == 0;
+}
+
+// Appends entries to a node's audit log in the agent's format (JSON lines, all as of now): a
+// long-lived node's history without making that many changes.
+void appendAudit(const std::filesystem::path& log, int first, int count, size_t beforeBytes) {
+    std::ofstream out(log, std::ios::app);
+    const auto now = std::chrono::duration_cast<milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    for (int i = first; i < first + count; ++i) {
+        out << "{\"time_unix_ms\":" << now << ",\"actor\":\"operator\",\"role\":\"operator\","
+            << "\"action\":\"action-" << i << "\",\"before\":\"" << std::string(beforeBytes, 'x')
+            << "\",\"after\":\"\",\"result\":\"ok\"}\n";
+    }
 }
 
 std::string controlYaml(double callRate, double callBurst) {
@@ -606,6 +622,81 @@ TEST_F(ControlPlaneTest, eachPortServesOnlyItsOwnPlane) {
 
 namespace rampart::testing {
 namespace {
+
+// The control plane does not inherit the data plane's 64 KiB message cap: a node holding a full
+// limit set and many long-reasoned blocks still answers.
+TEST_F(ControlPlaneTest, answersCarryAFullLimitSetAndLongBlockLists) {
+    startAgent();
+    auto op = control("operator");
+    const std::string reason(512, 'r');  // the longest reason a block may have
+    for (int i = 0; i < 140; ++i) {
+        v1::BlockRequest request;
+        request.set_kind(v1::CLIENT);
+        request.set_value("198.51.100." + std::to_string(i));
+        request.set_duration_seconds(600);
+        request.set_reason(reason);
+        v1::BlockEntry entry;
+        ASSERT_OK(unary([&](grpc::ClientContext& c) { return op->Block(&c, request, &entry); }));
+    }
+    EXPECT_EQ(listBlocks(*op).blocks_size(), 140);
+
+    auto limits = getLimits(*op);
+    for (int i = 0; i < 10'000; ++i) {
+        limits.add_blocklist("10." + std::to_string(i / 65536) + "." +
+                             std::to_string(i / 256 % 256) + "." + std::to_string(i % 256));
+    }
+    ASSERT_OK(updateLimits(*op, limits, limits.revision()));
+    EXPECT_EQ(getLimits(*op).blocklist_size(), 10'000);
+    // The audit entry of that change holds the limit set twice.
+    v1::AuditLog audit;
+    ASSERT_OK(unary(
+        [&](grpc::ClientContext& c) { return op->GetAudit(&c, v1::GetAuditRequest(), &audit); }));
+    ASSERT_EQ(audit.entries_size(), 100);
+    EXPECT_EQ(audit.entries(99).action(), "update_limits: test");
+}
+
+TEST_F(ControlPlaneTest, auditIsReadInPagesThatFitOneMessage) {
+    startAgent();
+    // 2,500 entries of about 5 KB (1,000 of them already pass the page's byte budget) and one far
+    // bigger than any answer may be.
+    const auto log = bed->dir.file("state/audit.log");
+    appendAudit(log, 0, 1000, 5000);
+    appendAudit(log, 1000, 1, 3 << 20);
+    appendAudit(log, 1001, 1500, 5000);
+
+    auto op = control("operator");
+    v1::GetAuditRequest request;
+    request.set_limit(1000);
+    std::vector<v1::AuditEntry> entries;
+    int pages = 0;
+    bool cutBySize = false;
+    do {
+        v1::AuditLog page;
+        ASSERT_OK(unary([&](grpc::ClientContext& c) { return op->GetAudit(&c, request, &page); }));
+        ++pages;
+        ASSERT_GT(page.entries_size(), 0);
+        EXPECT_LE(page.entries_size(), 1000);
+        EXPECT_LE(page.ByteSizeLong(), v1::bounds::kAuditPageMaxBytes);
+        if (page.entries_size() < 1000 && !page.next_page_token().empty()) cutBySize = true;
+        entries.insert(entries.begin(), page.entries().begin(), page.entries().end());
+        request.set_page_token(page.next_page_token());
+    } while (!request.page_token().empty() && pages < 100);
+
+    ASSERT_EQ(entries.size(), 2501u);
+    EXPECT_GE(pages, 3);
+    EXPECT_TRUE(cutBySize);
+    for (size_t i = 0; i < entries.size(); ++i) {
+        ASSERT_EQ(entries[i].action(), "action-" + std::to_string(i));
+        EXPECT_EQ(entries[i].truncated(), i == 1000);
+    }
+    EXPECT_EQ(entries[1000].before_json().size(), v1::bounds::kMaxAuditFieldBytes);
+
+    // A token this node never gave is refused, not misread.
+    request.set_page_token("the middle");
+    v1::AuditLog page;
+    EXPECT_CODE(unary([&](grpc::ClientContext& c) { return op->GetAudit(&c, request, &page); }),
+                grpc::StatusCode::INVALID_ARGUMENT);
+}
 
 // A scale hook's output, cut at a byte count or simply not UTF-8, must not make ScaleStatus (in
 // Scale, GetScale and GetNode) or the audit unreadable: proto3 strings must be valid UTF-8.
