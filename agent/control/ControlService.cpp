@@ -190,7 +190,7 @@ grpc::ServerWriteReactor<v1::Snapshot>* ControlService::Watch(grpc::CallbackServ
                                                        "interval_ms must be between 100 and 10000")
                                         : allowed);
     }
-    return new WatchReactor(hub_, std::make_unique<SnapshotBuilder>(engine_, control_),
+    return new WatchReactor(hub_, actor.identity, std::make_unique<SnapshotBuilder>(engine_, control_),
                             std::chrono::milliseconds(interval));
 }
 

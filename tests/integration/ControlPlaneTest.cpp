@@ -773,5 +773,55 @@ TEST_F(ControlPlaneTest, watchReadsOffendersCutMidCharacter) {
     EXPECT_EQ(named, clientIp.substr(0, 63) + "\xEF\xBF\xBD");  // the cut half is replaced
 }
 
+TEST_F(ControlPlaneTest, oneIdentityCannotHoldEveryWatchSlot) {
+    startAgent();
+    struct Open {
+        std::unique_ptr<grpc::ClientContext> context = std::make_unique<grpc::ClientContext>();
+        std::unique_ptr<grpc::ClientReader<v1::Snapshot>> reader;
+    };
+    const auto watch = [](v1::Control::Stub& stub) {
+        Open w;
+        w.context->set_deadline(std::chrono::system_clock::now() + seconds(30));
+        v1::WatchRequest request;
+        request.set_interval_ms(100);
+        w.reader = stub.Watch(w.context.get(), request);
+        return w;
+    };
+    const auto close = [](Open& w) {
+        w.context->TryCancel();
+        w.reader->Finish();
+    };
+    auto viewer = control("viewer");
+    std::vector<Open> open;
+    v1::Snapshot snapshot;
+    for (int i = 0; i < 16; ++i) {  // WatchHub::kMaxWatchersPerIdentity
+        open.push_back(watch(*viewer));
+        ASSERT_TRUE(open.back().reader->Read(&snapshot)) << "watch " << i + 1;
+    }
+    auto refused = watch(*viewer);
+    EXPECT_FALSE(refused.reader->Read(&snapshot));
+    const auto status = refused.reader->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << codeName(status);
+    EXPECT_NE(status.error_message().find("\"viewer\" already has 16 Watch calls"),
+              std::string::npos)
+        << status.error_message();
+
+    // Another identity is not shut out by the first.
+    auto other = watch(*control("operator"));
+    EXPECT_TRUE(other.reader->Read(&snapshot));
+    close(other);
+    // And a slot freed is a slot the viewer may take again.
+    close(open.back());
+    open.pop_back();
+    bool reopened = false;
+    for (int attempt = 0; attempt < 50 && !reopened; ++attempt) {
+        auto again = watch(*viewer);
+        reopened = again.reader->Read(&snapshot);
+        if (reopened) open.push_back(std::move(again)); else again.reader->Finish();
+    }
+    EXPECT_TRUE(reopened);
+    for (auto& w : open) close(w);
+}
+
 }  // namespace
 }  // namespace rampart::testing
