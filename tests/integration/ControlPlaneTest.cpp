@@ -27,6 +27,20 @@ bool makeDevCerts(const std::filesystem::path& dir) {
     return std::system(command.c_str()) == 0;
 }
 
+// A client certificate from the dev CA in `dir`, with this subject and these SANs
+// ("DNS:operator"): DIR/name.crt and DIR/name.key.
+bool issueClientCert(const std::filesystem::path& dir, const std::string& name,
+                     const std::string& subject, const std::string& san) {
+    const std::string command =
+        "cd '" + dir.string() + "' && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 " +
+        "-nodes -subj '" + subject + "' -keyout " + name + ".key -out " + name + ".csr 2>/dev/null" +
+        " && printf 'basicConstraints=CA:FALSE\\nkeyUsage=critical,digitalSignature\\n" +
+        "extendedKeyUsage=clientAuth\\nsubjectAltName=" + san + "\\n' > " + name + ".ext" +
+        " && openssl x509 -req -in " + name + ".csr -CA ca.crt -CAkey ca.key -CAcreateserial " +
+        "-days 1 -extfile " + name + ".ext -out " + name + ".crt 2>/dev/null";
+    return std::system(command.c_str()) == 0;
+}
+
 // Appends entries to a node's audit log in the agent's format (JSON lines, all as of now): a
 // long-lived node's history without making that many changes.
 void appendAudit(const std::filesystem::path& log, int first, int count, size_t beforeBytes) {
@@ -821,6 +835,39 @@ TEST_F(ControlPlaneTest, oneIdentityCannotHoldEveryWatchSlot) {
     }
     EXPECT_TRUE(reopened);
     for (auto& w : open) close(w);
+}
+
+// A certificate may name several identities; the one that granted the role is the one recorded.
+TEST_F(ControlPlaneTest, auditNamesTheIdentityThatGrantedTheRole) {
+    startAgent();
+    // Its CN is the viewer, but its SAN is the operator: it acts as the operator.
+    ASSERT_TRUE(issueClientCert(certs, "mixed", "/CN=viewer", "DNS:operator"));
+    auto mixed = controlWith({(certs / "ca.crt").string(), (certs / "mixed.crt").string(),
+                              (certs / "mixed.key").string()});
+    v1::NodeInfo node;
+    ASSERT_OK(unary([&](grpc::ClientContext& c) { return mixed->GetNode(&c, v1::GetNodeRequest(), &node); }));
+    EXPECT_EQ(node.caller_role(), "operator");
+    EXPECT_EQ(node.caller_identity(), "operator");
+
+    ASSERT_OK(block(*mixed, v1::CLIENT, "203.0.113.9", 60));
+    const auto blocks = listBlocks(*mixed);
+    ASSERT_EQ(blocks.blocks_size(), 1);
+    EXPECT_EQ(blocks.blocks(0).created_by(), "operator");
+    v1::AuditLog audit;
+    ASSERT_OK(unary(
+        [&](grpc::ClientContext& c) { return mixed->GetAudit(&c, v1::GetAuditRequest(), &audit); }));
+    ASSERT_EQ(audit.entries_size(), 1);
+    EXPECT_EQ(audit.entries(0).actor(), "operator");
+    EXPECT_EQ(audit.entries(0).role(), "operator");
+
+    // A certificate whose names grant nothing is refused under its CN.
+    ASSERT_TRUE(issueClientCert(certs, "stranger", "/CN=stranger", "DNS:nobody"));
+    auto stranger = controlWith({(certs / "ca.crt").string(), (certs / "stranger.crt").string(),
+                                 (certs / "stranger.key").string()});
+    EXPECT_CODE(unary([&](grpc::ClientContext& c) {
+                    return stranger->GetNode(&c, v1::GetNodeRequest(), &node);
+                }),
+                grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace
