@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 
+#include "common/Utf8.h"
 #include "limits/KeyHash.h"
+#include "rampart/v1/ControlBounds.h"
 
 namespace rampart::control {
 
@@ -25,17 +27,25 @@ grpc::Status AccessPolicy::authorize(const grpc::CallbackServerContext& context,
             names.emplace_back(value.data(), value.size());
         }
     }
-    const auto listed = [&](const std::vector<std::string>& list) {
-        return std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+    // The actor is named by the name that granted the role, not always the CN: a certificate
+    // with CN "build-bot" and SAN "operator" acts as "operator", and the audit must say so.
+    const auto granting = [&](const std::vector<std::string>& list) {
+        return std::find_if(names.begin(), names.end(), [&](const std::string& n) {
             return std::find(list.begin(), list.end(), n) != list.end();
         });
     };
-    actor.identity = names.empty() ? "(unnamed certificate)" : names.front();
-    if (listed(operators_)) {
+    // Names go into messages, the audit log and protos: bounded, valid UTF-8.
+    const auto recorded = [](const std::string& name) {
+        return common::toValidUtf8(name, v1::bounds::kMaxIdentityBytes);
+    };
+    if (auto it = granting(operators_); it != names.end()) {
+        actor.identity = recorded(*it);
         actor.role = Role::Operator;
-    } else if (listed(viewers_)) {
+    } else if (auto it = granting(viewers_); it != names.end()) {
+        actor.identity = recorded(*it);
         actor.role = Role::Viewer;
     } else {
+        actor.identity = names.empty() ? "(unnamed certificate)" : recorded(names.front());
         return {grpc::StatusCode::PERMISSION_DENIED,
                 "certificate \"" + actor.identity + "\" has no role on this node"};
     }

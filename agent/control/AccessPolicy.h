@@ -12,7 +12,7 @@ namespace rampart::control {
 
 // Who may do what on the control port. Identities are the client certificate's common name or
 // any of its subject alternative names (the TLS layer has already verified the chain against
-// the client CA). Control calls are rate limited per identity, so a runaway script cannot
+// the client CA); the actor is named by the one that granted the role. Control calls are rate limited per identity, so a runaway script cannot
 // starve the operators.
 class AccessPolicy {
 public:

@@ -65,15 +65,18 @@ absl::Status AuditLog::open() {
     const std::streamoff from = std::max<std::streamoff>(0, size - kTailBytes);
     in.seekg(from);
     std::string line;
-    if (from > 0) std::getline(in, line);  // the rest of a line cut by the seek
+    uint64_t offset = static_cast<uint64_t>(from);
+    if (from > 0 && std::getline(in, line)) offset += line.size() + 1;  // a line cut by the seek
     trimmed_ = from > 0;
     bool endsWithNewline = true;
     while (std::getline(in, line)) {
         endsWithNewline = !in.eof();
+        const uint64_t at = offset;
+        offset += line.size() + 1;
         auto entry = parseLine(line);
         if (!entry) continue;
         lastSeq_ = std::max(lastSeq_, entry->seq);
-        keep(std::move(*entry));
+        keep(at, std::move(*entry));
     }
     if (endsWithNewline) return absl::OkStatus();
     // A crash mid-write left half a line: end it, or the next entry would be glued to it and
@@ -85,8 +88,8 @@ absl::Status AuditLog::open() {
     return ended ? absl::OkStatus() : errnoStatus("cannot repair audit log " + path_);
 }
 
-void AuditLog::keep(AuditEntry entry) {
-    recent_.push_back(std::move(entry));
+void AuditLog::keep(uint64_t offset, AuditEntry entry) {
+    recent_.emplace_back(offset, std::move(entry));
     if (recent_.size() > kKeptInMemory) {
         recent_.pop_front();
         trimmed_ = true;
@@ -118,7 +121,7 @@ absl::StatusOr<uint64_t> AuditLog::append(AuditEntry entry) {
     if (!synced) return absl::InternalError("cannot write audit log " + path_);
     const uint64_t seq = entry.seq;
     lastSeq_ = std::max(lastSeq_, seq);
-    keep(std::move(entry));
+    if (sized) keep(static_cast<uint64_t>(before.st_size), std::move(entry));
     return seq;
 }
 
@@ -128,38 +131,61 @@ uint64_t AuditLog::lastSeq() const {
 }
 
 absl::StatusOr<std::vector<AuditEntry>> AuditLog::since(int64_t sinceUnixMs, size_t limit) const {
+    auto page = pageBefore(sinceUnixMs, UINT64_MAX, limit);
+    if (!page.ok()) return page.status();
+    std::vector<AuditEntry> entries;
+    entries.reserve(page->entries.size());
+    for (auto& [offset, entry] : page->entries) entries.push_back(std::move(entry));
+    return entries;
+}
+
+absl::StatusOr<AuditLog::Page> AuditLog::pageBefore(int64_t sinceUnixMs, uint64_t before,
+                                                    size_t limit) const {
     {
         absl::MutexLock lock(&mutex_);
-        // The newest `limit` entries at or after the time, from memory when memory holds them
-        // all: enough of them, or an older entry in memory that is already before the time.
-        const auto first = std::find_if(recent_.begin(), recent_.end(), [&](const AuditEntry& e) {
-            return e.timeUnixMs >= sinceUnixMs;
-        });
-        const size_t matching = static_cast<size_t>(recent_.end() - first);
-        if (matching >= limit || !trimmed_ || first != recent_.begin()) {
-            const auto from =
-                recent_.end() - static_cast<std::ptrdiff_t>(std::min(matching, limit));
-            return std::vector<AuditEntry>(from, recent_.end());
+        // From memory when it holds every match: nothing was trimmed, or it reaches back to an
+        // entry older than `sinceUnixMs` (entries are in time order), or it has more than a page.
+        std::vector<const std::pair<uint64_t, AuditEntry>*> matches;
+        for (auto it = recent_.rbegin(); it != recent_.rend() && matches.size() <= limit; ++it) {
+            if (it->first < before && it->second.timeUnixMs >= sinceUnixMs) matches.push_back(&*it);
+        }
+        const bool complete = !trimmed_ || matches.size() > limit ||
+                              (!recent_.empty() && recent_.front().second.timeUnixMs < sinceUnixMs);
+        if (complete) {
+            Page page;
+            page.more = matches.size() > limit;
+            if (page.more) matches.pop_back();
+            for (auto it = matches.rbegin(); it != matches.rend(); ++it) page.entries.push_back(**it);
+            return page;
         }
     }
     // Further back than memory reaches: read the file, without holding up appends (a change
     // waits for its audit entry).
-    return readFile(sinceUnixMs, limit);
+    return readFile(sinceUnixMs, before, limit);
 }
 
-absl::StatusOr<std::vector<AuditEntry>> AuditLog::readFile(int64_t sinceUnixMs,
-                                                           size_t limit) const {
-    std::ifstream in(path_, std::ios::binary);
-    std::deque<AuditEntry> kept;
-    if (!in) return std::vector<AuditEntry>{};
+absl::StatusOr<AuditLog::Page> AuditLog::readFile(int64_t sinceUnixMs, uint64_t before,
+                                                  size_t limit) const {
+    Page page;
+    std::ifstream in(path_, std::ios::binary | std::ios::ate);
+    if (!in) return page;
+    const auto size = static_cast<uint64_t>(in.tellg());
+    in.seekg(0);
+    // A page token past the end: the file was truncated since (copytruncate). Nothing more.
+    if (before != UINT64_MAX && before > size) return page;
+    std::deque<std::pair<uint64_t, AuditEntry>> kept;
     std::string line;
-    while (std::getline(in, line)) {
+    for (uint64_t offset = 0; offset < before && std::getline(in, line); offset += line.size() + 1) {
         auto entry = parseLine(line);
         if (!entry || entry->timeUnixMs < sinceUnixMs) continue;
-        kept.push_back(std::move(*entry));
-        if (kept.size() > limit) kept.pop_front();
+        kept.emplace_back(offset, std::move(*entry));
+        if (kept.size() > limit) {
+            kept.pop_front();
+            page.more = true;
+        }
     }
-    return std::vector<AuditEntry>(kept.begin(), kept.end());
+    page.entries.assign(std::make_move_iterator(kept.begin()), std::make_move_iterator(kept.end()));
+    return page;
 }
 
 }  // namespace rampart::control

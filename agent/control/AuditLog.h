@@ -5,6 +5,7 @@
 #include <ios>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -47,18 +48,29 @@ public:
     absl::StatusOr<std::vector<AuditEntry>> since(int64_t sinceUnixMs, size_t limit) const;
     uint64_t lastSeq() const;
 
+    // Paging backwards from the newest entry, for answers that must stay small: the newest
+    // `limit` entries at or after `sinceUnixMs` that start before byte `before` of the file,
+    // oldest first, each with its offset (the `before` of the page older than it). `more` says
+    // older matching entries were left out. Offsets hold while the file only grows; a `before`
+    // past its end means it was truncated (logrotate copytruncate): an empty page, nothing more.
+    struct Page {
+        std::vector<std::pair<uint64_t, AuditEntry>> entries;
+        bool more = false;
+    };
+    absl::StatusOr<Page> pageBefore(int64_t sinceUnixMs, uint64_t before, size_t limit) const;
+
     const std::string& path() const { return path_; }
     static constexpr size_t kKeptInMemory = 10'000;
     static constexpr std::streamoff kTailBytes = 16 << 20;  // read at open(): ample for the above
 
 private:
-    absl::StatusOr<std::vector<AuditEntry>> readFile(int64_t sinceUnixMs, size_t limit) const;
-    void keep(AuditEntry entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+    absl::StatusOr<Page> readFile(int64_t sinceUnixMs, uint64_t before, size_t limit) const;
+    void keep(uint64_t offset, AuditEntry entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
     std::string path_;
     mutable absl::Mutex mutex_;
     uint64_t lastSeq_ ABSL_GUARDED_BY(mutex_) = 0;
-    std::deque<AuditEntry> recent_ ABSL_GUARDED_BY(mutex_);
+    std::deque<std::pair<uint64_t, AuditEntry>> recent_ ABSL_GUARDED_BY(mutex_);  // with offsets
     bool trimmed_ ABSL_GUARDED_BY(mutex_) = false;  // the file holds entries recent_ does not
 };
 

@@ -2,10 +2,40 @@
 
 #include <thread>
 
+#include "absl/strings/numbers.h"
+#include "common/Utf8.h"
 #include "control/StateFile.h"
+#include "rampart/v1/ControlBounds.h"
 
 namespace rampart::control {
 namespace {
+
+// The control server's message caps are worked out from these bounds (ControlBounds.h).
+static_assert(ControlPlane::kMaxBlocks <= v1::bounds::kMaxBlocks);
+static_assert(ControlPlane::kMaxRevocations <= v1::bounds::kMaxRevocations);
+
+// proto3 strings must be valid UTF-8 or the client cannot parse the answer at all.
+std::string utf8(std::string_view text) { return common::toValidUtf8(text); }
+
+// Cut to what one audit answer can carry; the file keeps the whole entry.
+std::string auditField(std::string_view text, bool& truncated) {
+    std::string valid = utf8(text);
+    if (valid.size() <= v1::bounds::kMaxAuditFieldBytes) return valid;
+    truncated = true;
+    return common::toValidUtf8(valid, v1::bounds::kMaxAuditFieldBytes);
+}
+
+void auditToWire(const AuditEntry& e, v1::AuditEntry& out) {
+    bool truncated = false;
+    out.set_time_unix_ms(e.timeUnixMs);
+    out.set_actor(auditField(e.actor, truncated));
+    out.set_role(auditField(e.role, truncated));
+    out.set_action(auditField(e.action, truncated));
+    out.set_before_json(auditField(e.beforeJson, truncated));
+    out.set_after_json(auditField(e.afterJson, truncated));
+    out.set_result(auditField(e.result, truncated));
+    out.set_truncated(truncated);
+}
 
 grpc::Status toGrpc(const absl::Status& status) {
     if (status.ok()) return grpc::Status::OK;
@@ -35,19 +65,19 @@ limits::LimitRule ruleFromWire(const v1::LimitRule& in) {
 
 void blockToWire(const BlockRecord& b, v1::BlockEntry& out) {
     out.set_kind(b.kind == BlockTarget::Client ? v1::CLIENT : v1::SUBJECT);
-    out.set_value(b.value);
+    out.set_value(utf8(b.value));
     out.set_expires_at_unix(b.expiresAt);
-    out.set_reason(b.reason);
-    out.set_created_by(b.createdBy);
+    out.set_reason(utf8(b.reason));
+    out.set_created_by(utf8(b.createdBy));
     out.set_created_at_unix(b.createdAt);
 }
 
 void revocationToWire(const RevocationRecord& r, v1::Revocation& out) {
-    out.set_subject(r.subject);
-    out.set_jwt_id(r.jwtId);
+    out.set_subject(utf8(r.subject));
+    out.set_jwt_id(utf8(r.jwtId));
     out.set_until_unix(r.until);
-    out.set_reason(r.reason);
-    out.set_created_by(r.createdBy);
+    out.set_reason(utf8(r.reason));
+    out.set_created_by(utf8(r.createdBy));
     out.set_created_at_unix(r.createdAt);
 }
 
@@ -111,10 +141,11 @@ absl::StatusOr<limits::LimitSet> fromWire(const v1::Limits& in) {
 }
 
 void toWire(const ScaleView& view, v1::ScaleStatus& out) {
-    out.set_backend(view.backend);
+    out.set_backend(utf8(view.backend));
     out.set_current(view.current);
     out.set_desired(view.desired);
-    out.set_last_result(view.lastResult);
+    // A hook's output, cut at a byte count: often mid-character.
+    out.set_last_result(utf8(view.lastResult));
     auto* r = out.mutable_recommendation();
     r->set_replicas(view.recommended);
     r->set_observed_cpu_percent(view.observedCpuPercent);
@@ -137,7 +168,7 @@ grpc::ServerUnaryReactor* ControlService::GetNode(grpc::CallbackServerContext* c
     return guarded(context, access_, false, [&](const Actor& actor) {
         nodeInfo_(*out);
         toWire(control_.cachedScaleStatus(), *out->mutable_scale());
-        out->set_caller_identity(actor.identity);
+        out->set_caller_identity(utf8(actor.identity));
         out->set_caller_role(actor.role == Role::Operator ? "operator" : "viewer");
         return grpc::Status::OK;
     });
@@ -159,7 +190,7 @@ grpc::ServerWriteReactor<v1::Snapshot>* ControlService::Watch(grpc::CallbackServ
                                                        "interval_ms must be between 100 and 10000")
                                         : allowed);
     }
-    return new WatchReactor(hub_, std::make_unique<SnapshotBuilder>(engine_, control_),
+    return new WatchReactor(hub_, actor.identity, std::make_unique<SnapshotBuilder>(engine_, control_),
                             std::chrono::milliseconds(interval));
 }
 
@@ -276,18 +307,30 @@ grpc::ServerUnaryReactor* ControlService::GetAudit(grpc::CallbackServerContext* 
                                                    const v1::GetAuditRequest* request,
                                                    v1::AuditLog* out) {
     return guarded(context, access_, false, [&](const Actor&) {
-        const size_t limit = request->limit() == 0 ? 100 : std::min<uint32_t>(request->limit(), 1000);
-        auto entries = control_.audit().since(request->since_unix_ms(), limit);
-        if (!entries.ok()) return toGrpc(entries.status());
-        for (const auto& e : *entries) {
-            auto* w = out->add_entries();
-            w->set_time_unix_ms(e.timeUnixMs);
-            w->set_actor(e.actor);
-            w->set_role(e.role);
-            w->set_action(e.action);
-            w->set_before_json(e.beforeJson);
-            w->set_after_json(e.afterJson);
-            w->set_result(e.result);
+        const size_t limit = request->limit() == 0
+                                 ? 100
+                                 : std::min<size_t>(request->limit(), v1::bounds::kMaxAuditPageEntries);
+        uint64_t before = UINT64_MAX;
+        if (!request->page_token().empty() && !absl::SimpleAtoi(request->page_token(), &before)) {
+            return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                "page_token must be a next_page_token this node gave");
+        }
+        auto page = control_.audit().pageBefore(request->since_unix_ms(), before, limit);
+        if (!page.ok()) return toGrpc(page.status());
+        // Newest first until the byte budget is spent: the entries left out start the next page.
+        std::vector<v1::AuditEntry> wire(page->entries.size());
+        size_t first = page->entries.size();
+        size_t bytes = 0;
+        while (first > 0) {
+            auto& entry = wire[first - 1];
+            auditToWire(page->entries[first - 1].second, entry);
+            bytes += entry.ByteSizeLong();
+            if (bytes > v1::bounds::kAuditPageBytes && first < page->entries.size()) break;
+            --first;
+        }
+        for (size_t i = first; i < wire.size(); ++i) *out->add_entries() = std::move(wire[i]);
+        if (first < page->entries.size() && (page->more || first > 0)) {
+            out->set_next_page_token(std::to_string(page->entries[first].first));
         }
         return grpc::Status::OK;
     });

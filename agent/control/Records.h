@@ -9,7 +9,8 @@ namespace rampart::control {
 
 enum class Role { Viewer, Operator };
 
-// Who asked: the identity from their client certificate, and the role configuration gives it.
+// Who asked: the name on their client certificate (CN or SAN) that configuration gives a role
+// to, and that role.
 struct Actor {
     std::string identity;
     Role role = Role::Viewer;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "common/Utf8.h"
 #include "metrics/ProcessStats.h"
 
 namespace rampart::control {
@@ -70,14 +71,16 @@ void SnapshotBuilder::next(v1::Snapshot& out) {
     // second, since the current second has only just begun right after a boundary.
     const int window = static_cast<int>(std::max<int64_t>(1, (elapsed.count() + 999) / 1000)) + 1;
     const int64_t nowUnix = engine_.nowUnix();
+    // Keys are what data-plane callers sent (any bytes in client_ip, a subject cut at 64
+    // bytes): one invalid byte would make the whole snapshot unreadable to every Watch client.
     for (const auto& e : engine_.deniedClients().top(10, window, nowUnix)) {
         auto* o = out.add_top_client_ips();
-        o->set_key(e.key);
+        o->set_key(common::toValidUtf8(e.key));
         o->set_denials(e.count);
     }
     for (const auto& e : engine_.deniedSubjects().top(10, window, nowUnix)) {
         auto* o = out.add_top_subjects();
-        o->set_key(e.key);
+        o->set_key(common::toValidUtf8(e.key));
         o->set_denials(e.count);
     }
     const auto scale = control_.cachedScaleStatus();

@@ -4,13 +4,12 @@
 
 namespace rampart::control {
 
-WatchReactor::WatchReactor(WatchHub& hub, std::unique_ptr<SnapshotBuilder> builder,
+WatchReactor::WatchReactor(WatchHub& hub, std::string identity,
+                           std::unique_ptr<SnapshotBuilder> builder,
                            std::chrono::milliseconds interval)
-    : hub_(hub), builder_(std::move(builder)), interval_(interval),
+    : hub_(hub), identity_(std::move(identity)), builder_(std::move(builder)), interval_(interval),
       due_(std::chrono::steady_clock::now()) {
-    if (!hub_.add(this)) {
-        end(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "too many Watch calls on this node"));
-    }
+    if (auto added = hub_.add(this); !added.ok()) end(std::move(added));
 }
 
 void WatchReactor::tick(std::chrono::steady_clock::time_point now) {
@@ -64,11 +63,24 @@ WatchHub::WatchHub() : thread_([this] { run(); }) {}
 
 WatchHub::~WatchHub() { stop(); }
 
-bool WatchHub::add(WatchReactor* reactor) {
+grpc::Status WatchHub::add(WatchReactor* reactor) {
     absl::MutexLock lock(&mutex_);
-    if (stopping_ || watchers_.size() >= kMaxWatchers) return false;
+    if (stopping_) return {grpc::StatusCode::UNAVAILABLE, "node shutting down"};
+    if (watchers_.size() >= kMaxWatchers) {
+        return {grpc::StatusCode::RESOURCE_EXHAUSTED,
+                "too many Watch calls on this node (" + std::to_string(kMaxWatchers) + ")"};
+    }
+    const auto same = std::count_if(watchers_.begin(), watchers_.end(), [&](const WatchReactor* w) {
+        return w->identity_ == reactor->identity_;
+    });
+    if (static_cast<size_t>(same) >= kMaxWatchersPerIdentity) {
+        return {grpc::StatusCode::RESOURCE_EXHAUSTED,
+                "\"" + reactor->identity_ + "\" already has " +
+                    std::to_string(kMaxWatchersPerIdentity) +
+                    " Watch calls open on this node, the most one identity may hold; close one first"};
+    }
     watchers_.push_back(reactor);
-    return true;
+    return grpc::Status::OK;
 }
 
 void WatchHub::remove(WatchReactor* reactor) {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -18,7 +19,8 @@ class WatchHub;
 // it did get stay correct, so nothing is lost).
 class WatchReactor final : public grpc::ServerWriteReactor<v1::Snapshot> {
 public:
-    WatchReactor(WatchHub& hub, std::unique_ptr<SnapshotBuilder> builder,
+    // `identity`: the caller's, as the AccessPolicy named it; the hub counts Watch calls by it.
+    WatchReactor(WatchHub& hub, std::string identity, std::unique_ptr<SnapshotBuilder> builder,
                  std::chrono::milliseconds interval);
 
     void OnWriteDone(bool ok) override;
@@ -32,6 +34,7 @@ private:
     void finishForShutdown();  // called by the hub, under its lock
 
     WatchHub& hub_;
+    const std::string identity_;
     std::unique_ptr<SnapshotBuilder> builder_;
     const std::chrono::milliseconds interval_;
     std::chrono::steady_clock::time_point due_;
@@ -45,11 +48,15 @@ private:
 class WatchHub {
 public:
     static constexpr size_t kMaxWatchers = 256;
+    // So that one viewer (a script in a loop, a leaked certificate) cannot hold every slot: a
+    // console holds one Watch per node, a war room a handful of consoles per certificate.
+    static constexpr size_t kMaxWatchersPerIdentity = 16;
 
     WatchHub();
     ~WatchHub();
 
-    bool add(WatchReactor* reactor);  // false when full
+    // OK, or RESOURCE_EXHAUSTED saying which limit was reached.
+    grpc::Status add(WatchReactor* reactor);
     void remove(WatchReactor* reactor);
     // Ends every open Watch (the node is shutting down) and stops the thread.
     void stop();

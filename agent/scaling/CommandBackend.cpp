@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/Utf8.h"
 #include "scaling/ProcessRunner.h"
 
 namespace rampart::scaling {
@@ -21,7 +22,9 @@ constexpr size_t kExcerptBytes = 80;
 
 std::string auditDetail(const ProcessResult& result) {
     std::string detail = describeEnd(result);
-    if (!result.output.empty()) absl::StrAppend(&detail, "\n", result.output);
+    // Capped at a byte count, a hook's output may end mid-character (or not be UTF-8 at all); it
+    // goes into the audit log and, through ScaleStatus, into protos that must hold valid UTF-8.
+    if (!result.output.empty()) absl::StrAppend(&detail, "\n", common::toValidUtf8(result.output));
     if (result.truncated) {
         absl::StrAppend(&detail, "\n[output truncated after ", kMaxProcessOutputBytes, " bytes]");
     }

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/Utf8.h"
+#include "rampart/v1/ControlBounds.h"
 #include "scaling/LocalWorkers.h"
 #include "server/MetricsPage.h"
 
@@ -166,6 +168,10 @@ absl::Status Agent::startControl() {
     grpc::ServerBuilder builder;
     builder.AddListeningPort(c.listen, grpc::SslServerCredentials(tls), &controlPort_);
     applyServerLimits(config_.server, builder);
+    // Not the data plane's cap: a control answer carries what the node holds (10,000 blocks, a
+    // 20,000-CIDR limit set, an audit page), sized in ControlBounds.h.
+    builder.SetMaxReceiveMessageSize(static_cast<int>(v1::bounds::kMaxRequestBytes));
+    builder.SetMaxSendMessageSize(static_cast<int>(v1::bounds::kMaxResponseBytes));
     builder.RegisterService(controlService_.get());
     controlServer_ = builder.BuildAndStart();
     if (!controlServer_ || controlPort_ == 0) {
@@ -178,7 +184,7 @@ void Agent::describeNode(v1::NodeInfo& out) {
     char host[256] = {};
     gethostname(host, sizeof host - 1);
     out.set_node_id(config_.nodeId);
-    out.set_hostname(host);
+    out.set_hostname(common::toValidUtf8(host));
     out.set_version(RAMPART_VERSION);
     out.set_start_time_unix(startedAt_);
     out.set_grpc_address(config_.grpcListen.substr(0, config_.grpcListen.rfind(':')) + ":" +
@@ -193,16 +199,16 @@ void Agent::describeNode(v1::NodeInfo& out) {
     if (const auto& keys = keys_.current().value) {
         for (const auto& key : keys->keys()) {
             auto* info = keySet->add_keys();
-            info->set_kid(key->kid);
+            info->set_kid(common::toValidUtf8(key->kid));  // from a JWKS: any JSON string
             info->set_algorithm(jwt::algorithmName(key->alg));
         }
     }
     const auto stats = refresher_->stats();
-    keySet->set_source(refresher_->describeSource());
+    keySet->set_source(common::toValidUtf8(refresher_->describeSource()));
     keySet->set_last_reload_unix(stats.lastSuccessUnix);
     keySet->set_reloads_succeeded(stats.succeeded);
     keySet->set_reloads_failed(stats.failed);
-    keySet->set_last_error(stats.lastError);
+    keySet->set_last_error(common::toValidUtf8(stats.lastError));  // may quote a fetched body
 }
 
 void Agent::setServing(bool serving) {

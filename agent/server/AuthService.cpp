@@ -1,28 +1,37 @@
 #include "server/AuthService.h"
 
+#include "common/Utf8.h"
 #include "limits/IpAddress.h"
 
 namespace rampart::server {
 namespace {
 
+// proto3 strings must be valid UTF-8 or the gateway cannot parse the answer. Claims come from a
+// token's JSON (escapes can spell lone surrogates); the check allocates nothing when, as almost
+// always, the text is already valid.
+std::string_view validUtf8(std::string_view text, std::string& scratch) {
+    if (common::isValidUtf8(text)) return text;
+    scratch = common::toValidUtf8(text);
+    return scratch;
+}
+
+template <typename Set>
+void setUtf8(std::string_view text, Set set) {
+    std::string scratch;
+    const auto valid = validUtf8(text, scratch);
+    set(valid.data(), valid.size());
+}
+
 v1::Verdict toWire(Verdict verdict) {
     switch (verdict) {
-        case Verdict::Allow:
-            return v1::ALLOW;
-        case Verdict::InvalidToken:
-            return v1::INVALID_TOKEN;
-        case Verdict::Expired:
-            return v1::EXPIRED;
-        case Verdict::Revoked:
-            return v1::REVOKED;
-        case Verdict::RateLimitedIp:
-            return v1::RATE_LIMITED_IP;
-        case Verdict::RateLimitedUser:
-            return v1::RATE_LIMITED_USER;
-        case Verdict::RateLimitedGlobal:
-            return v1::RATE_LIMITED_GLOBAL;
-        case Verdict::Blocked:
-            return v1::BLOCKED;
+        case Verdict::Allow: return v1::ALLOW;
+        case Verdict::InvalidToken: return v1::INVALID_TOKEN;
+        case Verdict::Expired: return v1::EXPIRED;
+        case Verdict::Revoked: return v1::REVOKED;
+        case Verdict::RateLimitedIp: return v1::RATE_LIMITED_IP;
+        case Verdict::RateLimitedUser: return v1::RATE_LIMITED_USER;
+        case Verdict::RateLimitedGlobal: return v1::RATE_LIMITED_GLOBAL;
+        case Verdict::Blocked: return v1::BLOCKED;
     }
     return v1::VERDICT_UNSPECIFIED;
 }
@@ -32,19 +41,21 @@ v1::Verdict toWire(Verdict verdict) {
 void fillResponse(const CheckResult& result, uint64_t id, v1::CheckResponse& response) {
     response.set_id(id);
     response.set_verdict(toWire(result.verdict));
-    response.set_detail(result.detail.data(), result.detail.size());
+    setUtf8(result.detail, [&](const char* p, size_t n) { response.set_detail(p, n); });
     if (result.retryAfterMs) response.set_retry_after_ms(result.retryAfterMs);
     if (!result.claims) return;
     const auto& in = *result.claims;
     auto* out = response.mutable_claims();
-    out->set_subject(in.subject);
-    out->set_issuer(in.issuer);
-    for (const auto& audience : in.audience) out->add_audience(audience);
+    setUtf8(in.subject, [&](const char* p, size_t n) { out->set_subject(p, n); });
+    setUtf8(in.issuer, [&](const char* p, size_t n) { out->set_issuer(p, n); });
+    for (const auto& audience : in.audience) {
+        setUtf8(audience, [&](const char* p, size_t n) { out->add_audience(p, n); });
+    }
     out->set_expires_at(in.expiresAt);
     out->set_issued_at(in.issuedAt);
-    out->set_jwt_id(in.jwtId);
-    out->set_scope(in.scope);
-    out->set_client_id(in.clientId);
+    setUtf8(in.jwtId, [&](const char* p, size_t n) { out->set_jwt_id(p, n); });
+    setUtf8(in.scope, [&](const char* p, size_t n) { out->set_scope(p, n); });
+    setUtf8(in.clientId, [&](const char* p, size_t n) { out->set_client_id(p, n); });
 }
 
 AuthService::AuthService(CheckEngine& engine, const jwt::KeyStore& keys, int maxPendingPerStream)

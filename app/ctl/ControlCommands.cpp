@@ -1,4 +1,5 @@
 // The control-plane commands: status, watch, limits, block/unblock, revoke, scale, audit.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -6,6 +7,7 @@
 #include <optional>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "Commands.h"
 #include "NodeRunner.h"
@@ -312,23 +314,42 @@ void addAudit(CLI::App& app, int& exitCode) {
     auto* cmd = app.add_subcommand("audit", "Show the audit log");
     addTargetOptions(*cmd, targets);
     cmd->add_option("--since", since, "How far back: 15m, 2h, 7d");
-    cmd->add_option("--limit", limit, "Most entries per node")->check(CLI::Range(1, 1000));
+    cmd->add_option("--limit", limit, "Most entries per node (the newest)")
+        ->check(CLI::Range(1, 1'000'000));
     cmd->callback([&exitCode] {
         const uint32_t seconds = parseSeconds(since);
         if (seconds == 0) throw CLI::ValidationError("--since", "expected a duration such as 24h");
-        exitCode = runOnNodes(targets, [&](v1::Control::Stub& stub, grpc::ClientContext& context) {
+        exitCode = runOnNodes(targets, [&](v1::Control::Stub& stub, grpc::ClientContext& first) {
+            // The node answers in pages, newest first, each small enough for one message.
+            std::vector<v1::AuditLog> pages;
+            size_t count = 0;
+            grpc::Status status;
             v1::GetAuditRequest request;
             request.set_since_unix_ms((nowUnix() - seconds) * 1000);
-            request.set_limit(limit);
+            do {
+                request.set_limit(static_cast<uint32_t>(std::min<size_t>(limit - count, 1000)));
+                grpc::ClientContext next;
+                next.set_deadline(first.deadline());
+                auto& context = pages.empty() ? first : next;
+                status = stub.GetAudit(&context, request, &pages.emplace_back());
+                if (!status.ok()) return NodeResult{status, "", nullptr};
+                count += pages.back().entries_size();
+                request.set_page_token(pages.back().next_page_token());
+            } while (!request.page_token().empty() && count < limit);
+
             auto log = std::make_shared<v1::AuditLog>();
-            NodeResult r{stub.GetAudit(&context, request, log.get()), "", log};
+            for (auto page = pages.rbegin(); page != pages.rend(); ++page) {
+                for (auto& e : *page->mutable_entries()) *log->add_entries() = std::move(e);
+            }
+            log->set_next_page_token(pages.back().next_page_token());  // what is left, if any
+            NodeResult r{status, "", log};
             r.human = "ok  " + std::to_string(log->entries_size()) + " entr" + (log->entries_size() == 1 ? "y" : "ies");
             for (const auto& e : log->entries()) {
                 const std::time_t t = e.time_unix_ms() / 1000;
                 char when[32];
                 std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
                 r.human += "\n    " + std::string(when) + "  " + e.actor() + " (" + e.role() + ")  " + e.action() +
-                           "  " + e.result();
+                           "  " + e.result() + (e.truncated() ? "  [cut to fit; whole on the node]" : "");
             }
             return r;
         });

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "rampart/v1/ControlBounds.h"
+
 namespace rampart::rpc {
 namespace {
 
@@ -93,8 +95,10 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> makeControlChannel(const std::str
     options.pem_cert_chain = *cert;
     options.pem_private_key = *key;
     grpc::ChannelArguments args;
-    // Snapshots are small but a fleet's audit log may not be.
-    args.SetMaxReceiveMessageSize(16 << 20);
+    // What the node may answer at most (a full block or revocation list; the audit is paged) and
+    // the biggest request it takes (a whole limit set): see ControlBounds.h.
+    args.SetMaxReceiveMessageSize(static_cast<int>(v1::bounds::kMaxResponseBytes));
+    args.SetMaxSendMessageSize(static_cast<int>(v1::bounds::kMaxRequestBytes));
     return grpc::CreateCustomChannel(address, grpc::SslCredentials(options), args);
 }
 

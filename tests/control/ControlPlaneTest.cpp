@@ -613,6 +613,50 @@ TEST_F(ControlPlaneTest, secondAgentOnTheSameStateDirectoryIsRefused) {
     ControlPlane next(*engine2, dir.path().string(), nullptr, {});
     ASSERT_TRUE(next.start().ok());
     EXPECT_EQ(next.revocations().size(), 1u);
+// A data-plane caller chooses the client address: whatever bytes it sends, a snapshot's strings
+// must be valid UTF-8 or no Watch client can parse it.
+TEST_F(ControlPlaneTest, snapshotOffenderKeysAreValidUtf8) {
+    SnapshotBuilder builder(*engine, *control);
+    EXPECT_EQ(verdictOf("garbage", "198.51.100.\xff"), "INVALID_TOKEN");
+    now = kStart + 1;
+    v1::Snapshot snapshot;
+    builder.next(snapshot);
+    ASSERT_EQ(snapshot.top_client_ips_size(), 1);
+    EXPECT_EQ(snapshot.top_client_ips(0).key(), "198.51.100.\xEF\xBF\xBD");
+}
+
+TEST_F(ControlPlaneTest, auditPagesBackwardsFromTheNewest) {
+    for (int i = 0; i < 5; ++i) {
+        AuditEntry entry;
+        entry.timeUnixMs = 1000 + i;
+        entry.action = "action-" + std::to_string(i);
+        ASSERT_TRUE(control->audit().append(entry).ok());
+    }
+    const auto actions = [](const AuditLog::Page& page) {
+        std::string text;
+        for (const auto& [offset, e] : page.entries) text += e.action + " ";
+        return text;
+    };
+    auto newest = control->audit().pageBefore(0, UINT64_MAX, 2);
+    ASSERT_TRUE(newest.ok());
+    EXPECT_EQ(actions(*newest), "action-3 action-4 ");
+    EXPECT_TRUE(newest->more);
+    auto older = control->audit().pageBefore(0, newest->entries.front().first, 2);
+    ASSERT_TRUE(older.ok());
+    EXPECT_EQ(actions(*older), "action-1 action-2 ");
+    EXPECT_TRUE(older->more);
+    auto oldest = control->audit().pageBefore(0, older->entries.front().first, 2);
+    ASSERT_TRUE(oldest.ok());
+    EXPECT_EQ(actions(*oldest), "action-0 ");
+    EXPECT_FALSE(oldest->more);
+
+    // `since` still applies; an offset past the end (the file was truncated) is an empty page.
+    auto recent = control->audit().pageBefore(1003, UINT64_MAX, 10);
+    EXPECT_EQ(actions(*recent), "action-3 action-4 ");
+    EXPECT_FALSE(recent->more);
+    auto stale = control->audit().pageBefore(0, 1u << 30, 10);
+    EXPECT_TRUE(stale->entries.empty());
+    EXPECT_FALSE(stale->more);
 }
 
 }  // namespace

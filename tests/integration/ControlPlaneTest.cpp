@@ -3,11 +3,15 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include "AgentTestBed.h"
+#include "rampart/v1/ControlBounds.h"
 #include "rampart/v1/control.grpc.pb.h"
 #include "rpc/client/ControlChannel.h"
 #include "support/FreePort.h"
@@ -22,6 +26,34 @@ bool makeDevCerts(const std::filesystem::path& dir) {
     const std::string command =
         "'" RAMPART_SOURCE_DIR "/scripts/make-dev-certs.sh' '" + dir.string() + "' >/dev/null 2>&1";
     return std::system(command.c_str()) == 0;
+}
+
+// A client certificate from the dev CA in `dir`, with this subject and these SANs
+// ("DNS:operator"): DIR/name.crt and DIR/name.key.
+bool issueClientCert(const std::filesystem::path& dir, const std::string& name,
+                     const std::string& subject, const std::string& san) {
+    const std::string command =
+        "cd '" + dir.string() + "' && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 " +
+        "-nodes -subj '" + subject + "' -keyout " + name + ".key -out " + name + ".csr 2>/dev/null" +
+        " && printf 'basicConstraints=CA:FALSE\\nkeyUsage=critical,digitalSignature\\n" +
+        "extendedKeyUsage=clientAuth\\nsubjectAltName=" + san + "\\n' > " + name + ".ext" +
+        " && openssl x509 -req -in " + name + ".csr -CA ca.crt -CAkey ca.key -CAcreateserial " +
+        "-days 1 -extfile " + name + ".ext -out " + name + ".crt 2>/dev/null";
+    return std::system(command.c_str()) == 0;
+}
+
+// Appends entries to a node's audit log in the agent's format (JSON lines, all as of now): a
+// long-lived node's history without making that many changes.
+void appendAudit(const std::filesystem::path& log, int first, int count, size_t beforeBytes) {
+    std::ofstream out(log, std::ios::app);
+    const auto now = std::chrono::duration_cast<milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    for (int i = first; i < first + count; ++i) {
+        out << "{\"time_unix_ms\":" << now << ",\"actor\":\"operator\",\"role\":\"operator\","
+            << "\"action\":\"action-" << i << "\",\"before\":\"" << std::string(beforeBytes, 'x')
+            << "\",\"after\":\"\",\"result\":\"ok\"}\n";
+    }
 }
 
 std::string controlYaml(double callRate, double callBurst) {
@@ -73,8 +105,8 @@ std::string codeName(const grpc::Status& status) {
 class ControlPlaneTest : public ::testing::Test {
 protected:
     // Each test starts its own agent: the limits it changes must not leak into the next.
-    void startAgent(double callRate = 1000, double callBurst = 1000) {
-        bed = std::make_unique<AgentTestBed>(controlYaml(callRate, callBurst));
+    void startAgent(double callRate = 1000, double callBurst = 1000, const std::string& extraYaml = {}) {
+        bed = std::make_unique<AgentTestBed>(controlYaml(callRate, callBurst) + extraYaml);
         certs = bed->dir.file("certs");
         ASSERT_TRUE(makeDevCerts(certs));
         ASSERT_TRUE(bed->agent.start()) << bed->agent.log();
@@ -644,6 +676,245 @@ TEST_F(ControlPlaneTest, eachPortServesOnlyItsOwnPlane) {
     EXPECT_FALSE(status.ok());
     EXPECT_CODE(status, grpc::StatusCode::UNAVAILABLE);
     EXPECT_EQ(listBlocks(*control("operator")).blocks_size(), 0);
+}
+
+}  // namespace
+}  // namespace rampart::testing
+
+namespace rampart::testing {
+namespace {
+
+// The control plane does not inherit the data plane's 64 KiB message cap: a node holding a full
+// limit set and many long-reasoned blocks still answers.
+TEST_F(ControlPlaneTest, answersCarryAFullLimitSetAndLongBlockLists) {
+    startAgent();
+    auto op = control("operator");
+    const std::string reason(512, 'r');  // the longest reason a block may have
+    for (int i = 0; i < 140; ++i) {
+        v1::BlockRequest request;
+        request.set_kind(v1::CLIENT);
+        request.set_value("198.51.100." + std::to_string(i));
+        request.set_duration_seconds(600);
+        request.set_reason(reason);
+        v1::BlockEntry entry;
+        ASSERT_OK(unary([&](grpc::ClientContext& c) { return op->Block(&c, request, &entry); }));
+    }
+    EXPECT_EQ(listBlocks(*op).blocks_size(), 140);
+
+    auto limits = getLimits(*op);
+    for (int i = 0; i < 10'000; ++i) {
+        limits.add_blocklist("10." + std::to_string(i / 65536) + "." +
+                             std::to_string(i / 256 % 256) + "." + std::to_string(i % 256));
+    }
+    ASSERT_OK(updateLimits(*op, limits, limits.revision()));
+    EXPECT_EQ(getLimits(*op).blocklist_size(), 10'000);
+    // The audit entry of that change holds the limit set twice.
+    v1::AuditLog audit;
+    ASSERT_OK(unary(
+        [&](grpc::ClientContext& c) { return op->GetAudit(&c, v1::GetAuditRequest(), &audit); }));
+    ASSERT_EQ(audit.entries_size(), 100);
+    EXPECT_EQ(audit.entries(99).action(), "update_limits: test");
+}
+
+TEST_F(ControlPlaneTest, auditIsReadInPagesThatFitOneMessage) {
+    startAgent();
+    // 2,500 entries of about 5 KB (1,000 of them already pass the page's byte budget) and one far
+    // bigger than any answer may be.
+    const auto log = bed->dir.file("state/audit.log");
+    appendAudit(log, 0, 1000, 5000);
+    appendAudit(log, 1000, 1, 3 << 20);
+    appendAudit(log, 1001, 1500, 5000);
+
+    auto op = control("operator");
+    v1::GetAuditRequest request;
+    request.set_limit(1000);
+    std::vector<v1::AuditEntry> entries;
+    int pages = 0;
+    bool cutBySize = false;
+    do {
+        v1::AuditLog page;
+        ASSERT_OK(unary([&](grpc::ClientContext& c) { return op->GetAudit(&c, request, &page); }));
+        ++pages;
+        ASSERT_GT(page.entries_size(), 0);
+        EXPECT_LE(page.entries_size(), 1000);
+        EXPECT_LE(page.ByteSizeLong(), v1::bounds::kAuditPageMaxBytes);
+        if (page.entries_size() < 1000 && !page.next_page_token().empty()) cutBySize = true;
+        entries.insert(entries.begin(), page.entries().begin(), page.entries().end());
+        request.set_page_token(page.next_page_token());
+    } while (!request.page_token().empty() && pages < 100);
+
+    ASSERT_EQ(entries.size(), 2501u);
+    EXPECT_GE(pages, 3);
+    EXPECT_TRUE(cutBySize);
+    for (size_t i = 0; i < entries.size(); ++i) {
+        ASSERT_EQ(entries[i].action(), "action-" + std::to_string(i));
+        EXPECT_EQ(entries[i].truncated(), i == 1000);
+    }
+    EXPECT_EQ(entries[1000].before_json().size(), v1::bounds::kMaxAuditFieldBytes);
+
+    // A token this node never gave is refused, not misread.
+    request.set_page_token("the middle");
+    v1::AuditLog page;
+    EXPECT_CODE(unary([&](grpc::ClientContext& c) { return op->GetAudit(&c, request, &page); }),
+                grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// A scale hook's output, cut at a byte count or simply not UTF-8, must not make ScaleStatus (in
+// Scale, GetScale and GetNode) or the audit unreadable: proto3 strings must be valid UTF-8.
+TEST_F(ControlPlaneTest, scaleHookOutputThatIsNotUtf8StillReads) {
+    TempDir hooks;
+    const auto hook = hooks.write("scale.sh",
+                                  "#!/bin/sh\n"
+                                  "printf 'scaling to %s \\377\\n' \"$1\"\n"
+                                  "i=0; while [ $i -lt 1000 ]; do printf '\xE2\x94\x80'; i=$((i+1)); done\n");
+    ASSERT_EQ(::chmod(hook.c_str(), 0755), 0);
+    startAgent(1000, 1000,
+               "scaling:\n  backend: command\n  min_replicas: 1\n  max_replicas: 10\n"
+               "  command:\n    path: " + hook.string() + "\n");
+    auto op = control("operator");
+    v1::ScaleRequest request;
+    request.set_replicas(3);
+    request.set_reason("launch");
+    v1::ScaleStatus scaled;
+    ASSERT_OK(unary([&](grpc::ClientContext& c) { return op->Scale(&c, request, &scaled); }));
+    EXPECT_NE(scaled.last_result().find("scaling to 3 \xEF\xBF\xBD"), std::string::npos)
+        << scaled.last_result();
+    EXPECT_NE(scaled.last_result().find("\xE2\x94\x80\xE2\x94\x80"), std::string::npos);
+
+    v1::ScaleStatus status;
+    ASSERT_OK(unary([&](grpc::ClientContext& c) {
+        return op->GetScale(&c, v1::GetScaleRequest(), &status);
+    }));
+    EXPECT_EQ(status.last_result(), scaled.last_result());
+    v1::NodeInfo node;
+    ASSERT_OK(unary([&](grpc::ClientContext& c) { return op->GetNode(&c, v1::GetNodeRequest(), &node); }));
+    EXPECT_EQ(node.scale().last_result(), scaled.last_result());
+    v1::AuditLog audit;
+    ASSERT_OK(unary(
+        [&](grpc::ClientContext& c) { return op->GetAudit(&c, v1::GetAuditRequest(), &audit); }));
+    ASSERT_GE(audit.entries_size(), 1);
+    EXPECT_EQ(audit.entries(audit.entries_size() - 1).action(), "scale: launch");
+}
+
+// A data-plane caller chooses client_ip; the offenders sketch keeps 64 bytes of it, which can end
+// inside a character. Every Watch client must still read every snapshot.
+TEST_F(ControlPlaneTest, watchReadsOffendersCutMidCharacter) {
+    startAgent();
+    std::string clientIp = "a";
+    for (int i = 0; i < 40; ++i) clientIp += "\xC3\xA9";  // é: byte 64 is the first half of one
+    std::atomic<bool> stop{false};
+    std::thread traffic([&] {
+        auto stub = bed->authStub();
+        while (!stop) {
+            v1::CheckRequest request;
+            request.set_token("garbage");
+            request.set_client_ip(clientIp);
+            v1::CheckResponse response;
+            unary([&](grpc::ClientContext& c) { return stub->Check(&c, request, &response); });
+        }
+    });
+    auto viewer = control("viewer");
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + seconds(20));
+    v1::WatchRequest request;
+    request.set_interval_ms(100);
+    auto reader = viewer->Watch(&context, request);
+    std::string named;
+    v1::Snapshot snapshot;
+    for (int read = 0; named.empty() && read < 50 && reader->Read(&snapshot); ++read) {
+        for (const auto& o : snapshot.top_client_ips()) {
+            if (o.key().starts_with("a\xC3\xA9\xC3\xA9")) named = o.key();
+        }
+    }
+    stop = true;
+    traffic.join();
+    context.TryCancel();
+    const auto status = reader->Finish();
+    ASSERT_FALSE(named.empty()) << codeName(status);
+    EXPECT_EQ(named, clientIp.substr(0, 63) + "\xEF\xBF\xBD");  // the cut half is replaced
+}
+
+TEST_F(ControlPlaneTest, oneIdentityCannotHoldEveryWatchSlot) {
+    startAgent();
+    struct Open {
+        std::unique_ptr<grpc::ClientContext> context = std::make_unique<grpc::ClientContext>();
+        std::unique_ptr<grpc::ClientReader<v1::Snapshot>> reader;
+    };
+    const auto watch = [](v1::Control::Stub& stub) {
+        Open w;
+        w.context->set_deadline(std::chrono::system_clock::now() + seconds(30));
+        v1::WatchRequest request;
+        request.set_interval_ms(100);
+        w.reader = stub.Watch(w.context.get(), request);
+        return w;
+    };
+    const auto close = [](Open& w) {
+        w.context->TryCancel();
+        w.reader->Finish();
+    };
+    auto viewer = control("viewer");
+    std::vector<Open> open;
+    v1::Snapshot snapshot;
+    for (int i = 0; i < 16; ++i) {  // WatchHub::kMaxWatchersPerIdentity
+        open.push_back(watch(*viewer));
+        ASSERT_TRUE(open.back().reader->Read(&snapshot)) << "watch " << i + 1;
+    }
+    auto refused = watch(*viewer);
+    EXPECT_FALSE(refused.reader->Read(&snapshot));
+    const auto status = refused.reader->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << codeName(status);
+    EXPECT_NE(status.error_message().find("\"viewer\" already has 16 Watch calls"),
+              std::string::npos)
+        << status.error_message();
+
+    // Another identity is not shut out by the first.
+    auto other = watch(*control("operator"));
+    EXPECT_TRUE(other.reader->Read(&snapshot));
+    close(other);
+    // And a slot freed is a slot the viewer may take again.
+    close(open.back());
+    open.pop_back();
+    bool reopened = false;
+    for (int attempt = 0; attempt < 50 && !reopened; ++attempt) {
+        auto again = watch(*viewer);
+        reopened = again.reader->Read(&snapshot);
+        if (reopened) open.push_back(std::move(again)); else again.reader->Finish();
+    }
+    EXPECT_TRUE(reopened);
+    for (auto& w : open) close(w);
+}
+
+// A certificate may name several identities; the one that granted the role is the one recorded.
+TEST_F(ControlPlaneTest, auditNamesTheIdentityThatGrantedTheRole) {
+    startAgent();
+    // Its CN is the viewer, but its SAN is the operator: it acts as the operator.
+    ASSERT_TRUE(issueClientCert(certs, "mixed", "/CN=viewer", "DNS:operator"));
+    auto mixed = controlWith({(certs / "ca.crt").string(), (certs / "mixed.crt").string(),
+                              (certs / "mixed.key").string()});
+    v1::NodeInfo node;
+    ASSERT_OK(unary([&](grpc::ClientContext& c) { return mixed->GetNode(&c, v1::GetNodeRequest(), &node); }));
+    EXPECT_EQ(node.caller_role(), "operator");
+    EXPECT_EQ(node.caller_identity(), "operator");
+
+    ASSERT_OK(block(*mixed, v1::CLIENT, "203.0.113.9", 60));
+    const auto blocks = listBlocks(*mixed);
+    ASSERT_EQ(blocks.blocks_size(), 1);
+    EXPECT_EQ(blocks.blocks(0).created_by(), "operator");
+    v1::AuditLog audit;
+    ASSERT_OK(unary(
+        [&](grpc::ClientContext& c) { return mixed->GetAudit(&c, v1::GetAuditRequest(), &audit); }));
+    ASSERT_EQ(audit.entries_size(), 1);
+    EXPECT_EQ(audit.entries(0).actor(), "operator");
+    EXPECT_EQ(audit.entries(0).role(), "operator");
+
+    // A certificate whose names grant nothing is refused under its CN.
+    ASSERT_TRUE(issueClientCert(certs, "stranger", "/CN=stranger", "DNS:nobody"));
+    auto stranger = controlWith({(certs / "ca.crt").string(), (certs / "stranger.crt").string(),
+                                 (certs / "stranger.key").string()});
+    EXPECT_CODE(unary([&](grpc::ClientContext& c) {
+                    return stranger->GetNode(&c, v1::GetNodeRequest(), &node);
+                }),
+                grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace

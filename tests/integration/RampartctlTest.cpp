@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "AgentTestBed.h"
@@ -56,6 +57,36 @@ std::string controlYaml() {
            "  call_rate: {rate: 1000, burst: 1000}\n";
 }
 
+bool makeDevCerts(const std::filesystem::path& dir) {
+    const std::string script = "'" RAMPART_SOURCE_DIR "/scripts/make-dev-certs.sh' '" +
+                               dir.string() + "' >/dev/null 2>&1";
+    return std::system(script.c_str()) == 0;
+}
+
+// The command, aimed at this agent with this role's certificate.
+CtlRun ctlAt(const AgentTestBed& bed, const std::filesystem::path& certs,
+             std::vector<std::string> args, const std::string& role = "operator") {
+    args.insert(args.end(), {"--agent", bed.agent.controlAddress(),         //
+                             "--ca", (certs / "ca.crt").string(),           //
+                             "--cert", (certs / (role + ".crt")).string(),  //
+                             "--key", (certs / (role + ".key")).string()});
+    return runCtl(args);
+}
+
+// Appends entries to a node's audit log in the agent's format (JSON lines, all as of now): a
+// long-lived node's history without making that many changes.
+void appendAudit(const std::filesystem::path& log, int first, int count, size_t beforeBytes) {
+    std::ofstream out(log, std::ios::app);
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    for (int i = first; i < first + count; ++i) {
+        out << "{\"time_unix_ms\":" << now << ",\"actor\":\"operator\",\"role\":\"operator\","
+            << "\"action\":\"action-" << i << "\",\"before\":\"" << std::string(beforeBytes, 'x')
+            << "\",\"after\":\"\",\"result\":\"ok\"}\n";
+    }
+}
+
 // proto3 JSON writes 64-bit integers as strings.
 uint64_t asUint(const nlohmann::json& value) {
     return value.is_string() ? std::stoull(value.get<std::string>()) : value.get<uint64_t>();
@@ -65,20 +96,14 @@ class RampartctlTest : public ::testing::Test {
 protected:
     void SetUp() override {
         certs = bed.dir.file("certs");
-        const std::string script = "'" RAMPART_SOURCE_DIR "/scripts/make-dev-certs.sh' '" +
-                                   certs.string() + "' >/dev/null 2>&1";
-        ASSERT_EQ(std::system(script.c_str()), 0);
+        ASSERT_TRUE(makeDevCerts(certs));
         ASSERT_TRUE(bed.agent.start()) << bed.agent.log();
         ASSERT_GT(bed.agent.controlPort(), 0);
     }
 
     // The command, aimed at the agent with this role's certificate.
     CtlRun ctl(std::vector<std::string> args, const std::string& role = "operator") const {
-        args.insert(args.end(), {"--agent", bed.agent.controlAddress(),         //
-                                 "--ca", (certs / "ca.crt").string(),           //
-                                 "--cert", (certs / (role + ".crt")).string(),  //
-                                 "--key", (certs / (role + ".key")).string()});
-        return runCtl(args);
+        return ctlAt(bed, certs, std::move(args), role);
     }
 
     nlohmann::json json(std::vector<std::string> args, const std::string& role = "operator") const {
@@ -256,6 +281,63 @@ TEST_F(RampartctlTest, noNodeOrUnreadableCertificateIsAnError) {
          "--cert", (certs / "nobody.crt").string(), "--key", (certs / "nobody.key").string()});
     EXPECT_NE(missing.exitCode, 0);
     EXPECT_NE(missing.output.find("nobody.crt"), std::string::npos) << missing.output;
+}
+
+// Control answers are not held to the data plane's 64 KiB: 140 blocks with the longest reasons
+// are about 75 KB.
+TEST_F(RampartctlTest, blocksListsHundredsOfLongReasons) {
+    const std::string reason(512, 'r');
+    for (int i = 0; i < 140; ++i) {
+        const auto run = ctl({"block", "--ip", "198.51.100." + std::to_string(i), "--for", "10m",
+                              "--reason", reason});
+        ASSERT_EQ(run.exitCode, 0) << run.output;
+    }
+    const auto list = ctl({"blocks"});
+    EXPECT_EQ(list.exitCode, 0) << list.output;
+    EXPECT_NE(list.output.find("140 block(s)"), std::string::npos) << list.output.substr(0, 500);
+}
+
+// The audit is read page by page: more entries than one page may hold, and more bytes than one
+// message may carry.
+TEST_F(RampartctlTest, auditFollowsThePages) {
+    appendAudit(bed.dir.file("state/audit.log"), 0, 2500, 5000);  // about 12 MB
+
+    const auto all = ctl({"audit", "--limit", "3000"});
+    EXPECT_EQ(all.exitCode, 0) << all.output.substr(0, 500);
+    EXPECT_NE(all.output.find("ok  2500 entries"), std::string::npos) << all.output.substr(0, 500);
+    // Oldest first, across the pages.
+    const auto first = all.output.find("action-0  ok");
+    const auto last = all.output.find("action-2499  ok");
+    ASSERT_NE(first, std::string::npos);
+    ASSERT_NE(last, std::string::npos);
+    EXPECT_LT(first, last);
+
+    // --limit keeps the newest.
+    const auto newest = ctl({"audit", "--limit", "1200"});
+    EXPECT_EQ(newest.exitCode, 0) << newest.output.substr(0, 500);
+    EXPECT_NE(newest.output.find("ok  1200 entries"), std::string::npos) << newest.output.substr(0, 500);
+    EXPECT_EQ(newest.output.find("action-1299  ok"), std::string::npos);
+    EXPECT_NE(newest.output.find("action-1300  ok"), std::string::npos);
+    EXPECT_NE(newest.output.find("action-2499  ok"), std::string::npos);
+}
+
+// A blocklist of thousands of CIDRs in the configuration makes GetLimits (and so `limits set`,
+// which reads before it writes) far bigger than the data plane's 64 KiB.
+TEST(RampartctlBigConfigTest, limitsSetWorksWithThousandsOfConfiguredCidrs) {
+    std::string yaml = controlYaml() + "limits:\n  blocklist:\n";
+    for (int i = 0; i < 6000; ++i) {
+        yaml += "    - 10." + std::to_string(i / 256) + "." + std::to_string(i % 256) + ".0/24\n";
+    }
+    AgentTestBed bed(yaml);
+    const auto certs = bed.dir.file("certs");
+    ASSERT_TRUE(makeDevCerts(certs));
+    ASSERT_TRUE(bed.agent.start()) << bed.agent.log();
+
+    const auto got = ctlAt(bed, certs, {"limits", "get"});
+    EXPECT_EQ(got.exitCode, 0) << got.output;
+    const auto set = ctlAt(bed, certs, {"limits", "set", "--per-ip-rate", "5", "--reason", "launch"});
+    EXPECT_EQ(set.exitCode, 0) << set.output;
+    EXPECT_NE(set.output.find("per-ip 5/s burst 5"), std::string::npos) << set.output;
 }
 
 }  // namespace

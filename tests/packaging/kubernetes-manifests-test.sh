@@ -26,6 +26,14 @@ for port in $(grep -oE '0\.0\.0\.0:[0-9]+' "$DIR/agent.yaml" | cut -d: -f2); do
     grep -q "containerPort: $port}" "$DIR/deployment.yaml" || fail "the config listens on $port; the pod does not expose it"
     grep -q "port: $port," "$DIR/service.yaml" || fail "the Service does not carry port $port"
 done
+# Trusted proxies may set the client's address: a /8 (a whole pod network) lets every pod do it.
+for cidr in $(sed -n 's/^ *trusted_proxies: *\[\(.*\)\].*/\1/p' "$DIR/agent.yaml" | tr ',' ' '); do
+    [[ $cidr == */* ]] || continue  # one address
+    bits=${cidr##*/}
+    if [[ $cidr == *.* && $bits -lt 24 ]] || [[ $cidr == *:* && $bits -lt 64 ]]; then
+        fail "trusted_proxies holds $cidr: any pod in it could choose its own client address"
+    fi
+done
 grep -q "path: /readyz, port: http" "$DIR/deployment.yaml" || fail "no readiness probe on /readyz"
 grep -q "path: /healthz, port: http" "$DIR/deployment.yaml" || fail "no liveness probe on /healthz"
 grep -q "deployment: rampart-agent" "$DIR/agent.yaml" || fail "scaling names another deployment"
