@@ -1,0 +1,38 @@
+#include "support/ScratchDir.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+namespace rampart::fuzz {
+namespace {
+
+std::string makeScratchDir() {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path base = fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm")
+                                                           : fs::temp_directory_path();
+    std::string pattern = (base / "rampart-fuzz-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) {
+        std::perror("fuzz scratch dir");
+        std::abort();
+    }
+    return pattern;
+}
+
+}  // namespace
+
+const std::string& scratchDir() {
+    static const std::string dir = [] {
+        std::string made = makeScratchDir();
+        std::atexit([] {
+            std::error_code ignored;
+            std::filesystem::remove_all(scratchDir(), ignored);
+        });
+        return made;
+    }();
+    return dir;
+}
+
+}  // namespace rampart::fuzz
