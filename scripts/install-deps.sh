@@ -48,6 +48,12 @@ PACKAGES=(
     nginx-light
     prometheus
     redis-server
+    # Fuzzing (scripts/fuzz.sh): clang, whose libFuzzer and sanitizer runtimes are in
+    # libclang-rt-14-dev (only recommended by clang-14, and this script skips recommends), and llvm for
+    # llvm-symbolizer, without which a crash's stack trace is bare addresses
+    clang
+    libclang-rt-14-dev
+    llvm
     # Benchmarks: wrk drives HTTP; taskset pins server and client to separate cores; python3 summarises results
     util-linux
     python3
