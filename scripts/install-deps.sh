@@ -48,9 +48,9 @@ PACKAGES=(
     nginx-light
     prometheus
     redis-server
-    # Fuzzing (scripts/fuzz.sh): clang, whose libFuzzer and sanitizer runtimes are in
-    # libclang-rt-14-dev (only recommended by clang-14, and this script skips recommends), and llvm for
-    # llvm-symbolizer, without which a crash's stack trace is bare addresses
+    # Fuzzing (scripts/fuzz.sh): clang; libFuzzer and the sanitizer runtimes, which clang only
+    # recommends (and recommends are skipped below); llvm for llvm-symbolizer, without which a
+    # crash's stack trace is bare addresses
     clang
     libclang-rt-14-dev
     llvm
