@@ -8,8 +8,8 @@
 namespace rampart::fuzz {
 namespace {
 
-[[noreturn]] void fail(std::string_view what) {
-    std::fprintf(stderr, "fuzz keys: %.*s\n", static_cast<int>(what.size()), what.data());
+[[noreturn]] void fail(const std::string& what) {
+    std::fprintf(stderr, "fuzz keys: %s\n", what.c_str());
     std::abort();
 }
 
@@ -19,14 +19,14 @@ FuzzKeys generate() {
     std::string jwks = "{\"keys\":[";
     for (Algorithm alg : {Algorithm::RS256, Algorithm::ES256, Algorithm::EdDSA, Algorithm::HS256}) {
         auto key = jwt::SigningKey::generate(alg, std::string("fuzz-") + jwt::algorithmName(alg));
-        if (!key.ok()) fail(key.status().message());
+        if (!key.ok()) fail(key.status().ToString());
         if (!keys.signers.empty()) jwks += ",";
         jwks += key->publicJwk();
         keys.signers.push_back(std::move(*key));
     }
     jwks += "]}";
     auto parsed = jwt::parseJwks(jwks, {});
-    if (!parsed.ok()) fail(parsed.status().message());
+    if (!parsed.ok()) fail(parsed.status().ToString());
     keys.keySet = parsed->keys;
     return keys;
 }

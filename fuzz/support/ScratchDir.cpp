@@ -8,6 +8,15 @@
 namespace rampart::fuzz {
 namespace {
 
+// Removed with the process's statics at a normal exit; after a crash it stays for inspection.
+struct OwnedDir {
+    std::string path;
+    ~OwnedDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+    }
+};
+
 std::string makeScratchDir() {
     namespace fs = std::filesystem;
     std::error_code ec;
@@ -24,15 +33,8 @@ std::string makeScratchDir() {
 }  // namespace
 
 const std::string& scratchDir() {
-    static const std::string dir = [] {
-        std::string made = makeScratchDir();
-        std::atexit([] {
-            std::error_code ignored;
-            std::filesystem::remove_all(scratchDir(), ignored);
-        });
-        return made;
-    }();
-    return dir;
+    static const OwnedDir dir{makeScratchDir()};
+    return dir.path;
 }
 
 }  // namespace rampart::fuzz
