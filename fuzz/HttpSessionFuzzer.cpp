@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <string>
@@ -151,5 +152,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!target.io.stopped() || target.server->connections.load() != 0) __builtin_trap();
     if (target.server->busy.load() != 0) __builtin_trap();
     checkAnswer(answer);
+    // For replaying one input by hand: RAMPART_FUZZ_SHOW=1 fuzz_http_session <file>
+    static const bool show = std::getenv("RAMPART_FUZZ_SHOW") != nullptr;
+    if (show) std::fwrite(answer.data(), 1, answer.size(), stderr);
     return 0;
 }
