@@ -263,6 +263,10 @@ CONTROL = [
     (0, "UpdateLimitsRequest", "limits-off",
      'limits { per_ip { rate: 0 burst: 0 } } expected_revision: 3'),
     (0, "UpdateLimitsRequest", "limits-stale", 'limits { } expected_revision: 2 reason: "old"'),
+    # Found by this target: a limit switched off with an infinite burst was accepted, saved as
+    # null, and the agent could not start from its own state file.
+    (0, "UpdateLimitsRequest", "regress-inf-burst-when-off",
+     'limits { per_ip { rate: 0 burst: inf } } expected_revision: 3'),
     (1, "BlockRequest", "block-client",
      'kind: CLIENT value: "203.0.113.9/24" duration_seconds: 600 reason: "scraper"'),
     (1, "BlockRequest", "block-again", 'kind: CLIENT value: "198.51.100.0/24" duration_seconds: 60'),

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 
 #include "control/ApplyState.h"
@@ -26,6 +27,12 @@ int64_t nowMs() {
 absl::Status validateRule(const limits::LimitRule& rule, const std::string& name) {
     if (!(rule.rate >= 0 && rule.rate <= 1e9)) {
         return absl::InvalidArgumentError(name + ".rate must be between 0 (off) and 1e9");
+    }
+    // Checked even when the limit is off (rate 0), because it is saved all the same: JSON has no
+    // NaN or infinity (RFC 8259 §6), so state.json would hold null and the agent could not start
+    // from it. Found by fuzz/ControlFuzzer.cpp.
+    if (!std::isfinite(rule.burst)) {
+        return absl::InvalidArgumentError(name + ".burst must be a finite number");
     }
     if (rule.rate > 0 && !(rule.burst >= 1 && rule.burst <= 1e9)) {
         return absl::InvalidArgumentError(name + ".burst must be between 1 and 1e9");

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -151,6 +152,27 @@ TEST_F(ControlPlaneTest, rejectsInvalidLimitsNamingTheField) {
     rejected(narrow, "ipv6_prefix");
     EXPECT_EQ(control->limits().revision, base);
     EXPECT_TRUE(auditEntries().empty());
+}
+
+// A limit that is off still has its burst saved; NaN or infinity would be written to state.json
+// as null, and the next start would refuse the file (found by fuzz/ControlFuzzer.cpp).
+TEST_F(ControlPlaneTest, rejectsNonFiniteBurstEvenWhenTheLimitIsOff) {
+    const uint64_t base = control->limits().revision;
+    for (double burst : {std::numeric_limits<double>::infinity(),
+                         std::numeric_limits<double>::quiet_NaN()}) {
+        auto result = control->updateLimits(kOperator, perIpLimit(0, burst), base, "");
+        ASSERT_FALSE(result.ok()) << burst;
+        EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+        EXPECT_NE(result.status().message().find("per_ip.burst"), std::string::npos)
+            << result.status();
+    }
+    // What an operator may do instead: switch the limit off with an ordinary burst, and the
+    // agent still starts from what was saved.
+    ASSERT_TRUE(control->updateLimits(kOperator, perIpLimit(0, 0), base, "").ok());
+    control.reset();
+    control = makeControl(*engine);
+    ASSERT_TRUE(control);
+    EXPECT_EQ(control->limits().revision, base + 1);
 }
 
 TEST_F(ControlPlaneTest, blockedClientBlockRefusesAddressesInsideItOnly) {
