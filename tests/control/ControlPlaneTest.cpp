@@ -158,8 +158,8 @@ TEST_F(ControlPlaneTest, rejectsInvalidLimitsNamingTheField) {
 // as null, and the next start would refuse the file (found by fuzz/ControlFuzzer.cpp).
 TEST_F(ControlPlaneTest, rejectsNonFiniteBurstEvenWhenTheLimitIsOff) {
     const uint64_t base = control->limits().revision;
-    for (double burst : {std::numeric_limits<double>::infinity(),
-                         std::numeric_limits<double>::quiet_NaN()}) {
+    for (double burst :
+         {std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
         auto result = control->updateLimits(kOperator, perIpLimit(0, burst), base, "");
         ASSERT_FALSE(result.ok()) << burst;
         EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
