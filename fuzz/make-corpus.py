@@ -212,6 +212,10 @@ def state_seeds():
     del empty["scale_desired"]
     write("state_file", "empty-lists", compact(empty))
     write("state_file", "truncated", json.dumps(state)[:200])
+    # Found by this target: an integer field holding a float out of range was cast (undefined
+    # behaviour in nlohmann's get<int64_t>) instead of being refused.
+    write("state_file", "regress-float-created-at",
+          json.dumps(state, indent=2, ensure_ascii=False).replace(f'"created_at": {NOW}', '"created_at": 1e30', 1))
 
 
 # --- http_session: requests as RequestParserTest and GatewayRoutesTest send them ----------

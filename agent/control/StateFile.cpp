@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <utility>
 
 namespace rampart::control {
 namespace {
@@ -63,6 +64,28 @@ json revocationJson(const RevocationRecord& r) {
     return {{"subject", r.subject},       {"jti", r.jwtId},
             {"until", r.until},           {"reason", r.reason},
             {"created_by", r.createdBy},  {"created_at", r.createdAt}};
+}
+
+// nlohmann's get<int64_t>() casts whatever number it holds: a float out of range (1e30) is
+// undefined behaviour, a negative integer wraps into an unsigned field. A state file may have
+// been edited by hand or torn, so every integer field must be a JSON integer that fits. Found by
+// fuzz/StateFileFuzzer.cpp.
+template <typename T>
+T integerFrom(const json& j, const char* name) {
+    if (j.is_number_unsigned() && std::in_range<T>(j.get<uint64_t>())) {
+        return static_cast<T>(j.get<uint64_t>());
+    }
+    if (j.is_number_integer() && !j.is_number_unsigned() && std::in_range<T>(j.get<int64_t>())) {
+        return static_cast<T>(j.get<int64_t>());
+    }
+    throw std::runtime_error(std::string("\"") + name + "\" is not an integer in range");
+}
+
+// An optional integer member: `fallback` when absent.
+template <typename T>
+T integerOr(const json& object, const char* name, T fallback) {
+    const auto it = object.find(name);
+    return it == object.end() ? fallback : integerFrom<T>(*it, name);
 }
 
 absl::Status errnoStatus(const std::string& what) {
@@ -124,30 +147,30 @@ absl::StatusOr<ControlState> loadState(const std::string& path) {
         state.limits.perIp = ruleFrom(l.at("per_ip"));
         state.limits.perSubject = ruleFrom(l.at("per_subject"));
         state.limits.global = ruleFrom(l.at("global"));
-        state.limits.ipv6PrefixBits = l.at("ipv6_prefix").get<int>();
+        state.limits.ipv6PrefixBits = integerFrom<int>(l.at("ipv6_prefix"), "ipv6_prefix");
         state.limits.blocklist = cidrsFrom(l.at("blocklist"));
         state.limits.allowlist = cidrsFrom(l.at("allowlist"));
-        state.limits.revision = l.at("revision").get<uint64_t>();
-        state.scaleDesired = doc.value("scale_desired", 0u);
+        state.limits.revision = integerFrom<uint64_t>(l.at("revision"), "revision");
+        state.scaleDesired = integerOr<uint32_t>(doc, "scale_desired", 0);
         for (const auto& b : doc.at("blocks")) {
             BlockRecord block;
             block.kind = b.at("kind").get<std::string>() == "subject" ? BlockTarget::Subject
                                                                       : BlockTarget::Client;
             block.value = b.at("value").get<std::string>();
-            block.expiresAt = b.at("expires_at").get<int64_t>();
+            block.expiresAt = integerFrom<int64_t>(b.at("expires_at"), "expires_at");
             block.reason = b.value("reason", "");
             block.createdBy = b.value("created_by", "");
-            block.createdAt = b.value("created_at", int64_t{0});
+            block.createdAt = integerOr<int64_t>(b, "created_at", 0);
             state.blocks.push_back(std::move(block));
         }
         for (const auto& r : doc.at("revocations")) {
             RevocationRecord rev;
             rev.subject = r.value("subject", "");
             rev.jwtId = r.value("jti", "");
-            rev.until = r.at("until").get<int64_t>();
+            rev.until = integerFrom<int64_t>(r.at("until"), "until");
             rev.reason = r.value("reason", "");
             rev.createdBy = r.value("created_by", "");
-            rev.createdAt = r.value("created_at", int64_t{0});
+            rev.createdAt = integerOr<int64_t>(r, "created_at", 0);
             state.revocations.push_back(std::move(rev));
         }
         return state;
