@@ -50,6 +50,12 @@ PACKAGES=(
     nginx-light
     prometheus
     redis-server
+    # Fuzzing (scripts/fuzz.sh): clang; libFuzzer and the sanitizer runtimes, which clang only
+    # recommends (and recommends are skipped below); llvm for llvm-symbolizer, without which a
+    # crash's stack trace is bare addresses
+    clang
+    libclang-rt-14-dev
+    llvm
     # Benchmarks: wrk drives HTTP; taskset pins server and client to separate cores; python3 summarises results
     util-linux
     python3

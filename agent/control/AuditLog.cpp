@@ -9,6 +9,8 @@
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "control/StateJson.h"
 #include <optional>
 
 namespace rampart::control {
@@ -19,7 +21,7 @@ std::optional<AuditEntry> parseLine(const std::string& line) {
     if (j.is_discarded() || !j.is_object()) return std::nullopt;  // a torn line after a crash
     try {
         return auditEntryFromJson(j);
-    } catch (const nlohmann::json::exception&) {
+    } catch (const std::exception&) {
         return std::nullopt;  // a member of the wrong type: not an entry this agent wrote
     }
 }
@@ -39,8 +41,8 @@ nlohmann::json auditEntryJson(const AuditEntry& e) {
 
 AuditEntry auditEntryFromJson(const nlohmann::json& j) {
     AuditEntry e;
-    e.seq = j.value("seq", uint64_t{0});
-    e.timeUnixMs = j.value("time_unix_ms", int64_t{0});
+    e.seq = integerOr<uint64_t>(j, "seq", 0);
+    e.timeUnixMs = integerOr<int64_t>(j, "time_unix_ms", 0);
     e.actor = j.value("actor", "");
     e.role = j.value("role", "");
     e.action = j.value("action", "");
@@ -57,6 +59,7 @@ absl::Status AuditLog::open() {
     recent_.clear();
     trimmed_ = false;
     lastSeq_ = 0;
+    endOffset_ = 0;
     std::ifstream in(path_, std::ios::binary | std::ios::ate);
     if (!in) return absl::OkStatus();  // no log yet
     // Only the tail: it holds the newest entries kept in memory and the last number, and a log
@@ -78,6 +81,7 @@ absl::Status AuditLog::open() {
         lastSeq_ = std::max(lastSeq_, entry->seq);
         keep(at, std::move(*entry));
     }
+    endOffset_ = offset;
     if (endsWithNewline) return absl::OkStatus();
     // A crash mid-write left half a line: end it, or the next entry would be glued to it and
     // lost with it.
@@ -121,7 +125,10 @@ absl::StatusOr<uint64_t> AuditLog::append(AuditEntry entry) {
     if (!synced) return absl::InternalError("cannot write audit log " + path_);
     const uint64_t seq = entry.seq;
     lastSeq_ = std::max(lastSeq_, seq);
-    if (sized) keep(static_cast<uint64_t>(before.st_size), std::move(entry));
+    if (sized) {
+        keep(static_cast<uint64_t>(before.st_size), std::move(entry));
+        endOffset_ = static_cast<uint64_t>(before.st_size) + text.size();
+    }
     return seq;
 }
 
@@ -149,6 +156,8 @@ absl::StatusOr<AuditLog::Page> AuditLog::pageBefore(int64_t sinceUnixMs, uint64_
         for (auto it = recent_.rbegin(); it != recent_.rend() && matches.size() <= limit; ++it) {
             if (it->first < before && it->second.timeUnixMs >= sinceUnixMs) matches.push_back(&*it);
         }
+        // A page token past the end: the file was truncated since (copytruncate). Nothing more.
+        if (before != UINT64_MAX && before > endOffset_) return Page{};
         const bool complete = !trimmed_ || matches.size() > limit ||
                               (!recent_.empty() && recent_.front().second.timeUnixMs < sinceUnixMs);
         if (complete) {

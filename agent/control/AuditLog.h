@@ -26,7 +26,7 @@ struct AuditEntry {
 
 // An entry as one JSON object: the audit log's line, and what the state journal keeps of it.
 nlohmann::json auditEntryJson(const AuditEntry& entry);
-// Throws nlohmann::json::exception on a member of the wrong type.
+// Throws (nlohmann::json::exception, std::runtime_error) on a member of the wrong type.
 AuditEntry auditEntryFromJson(const nlohmann::json& j);
 
 // Append-only JSON lines: one object per operator action, written and synced before the action
@@ -72,6 +72,7 @@ private:
     uint64_t lastSeq_ ABSL_GUARDED_BY(mutex_) = 0;
     std::deque<std::pair<uint64_t, AuditEntry>> recent_ ABSL_GUARDED_BY(mutex_);  // with offsets
     bool trimmed_ ABSL_GUARDED_BY(mutex_) = false;  // the file holds entries recent_ does not
+    uint64_t endOffset_ ABSL_GUARDED_BY(mutex_) = 0;  // where the next entry will start
 };
 
 }  // namespace rampart::control

@@ -78,8 +78,8 @@ absl::StatusOr<ControlState> loadState(const std::string& path) {
         const json doc = json::parse(text.str());
         ControlState state;
         state.limits = limitsFromJson(doc.at("limits"));
-        state.scaleDesired = doc.value("scale_desired", 0u);
-        state.auditSeq = doc.value("audit_seq", uint64_t{0});
+        state.scaleDesired = integerOr<uint32_t>(doc, "scale_desired", 0);
+        state.auditSeq = integerOr<uint64_t>(doc, "audit_seq", 0);
         for (const auto& b : doc.at("blocks")) state.blocks.push_back(blockFromJson(b));
         for (const auto& r : doc.at("revocations")) {
             state.revocations.push_back(revocationFromJson(r));

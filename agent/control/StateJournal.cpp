@@ -49,9 +49,11 @@ json changeJson(const StateChange& c) {
 
 StateChange changeFrom(const json& j) {
     StateChange c;
-    c.seq = j.at("seq").get<uint64_t>();
+    c.seq = integerFrom<uint64_t>(j.at("seq"), "seq");
     if (j.contains("limits")) c.limits = limitsFromJson(j.at("limits"));
-    if (j.contains("scale_desired")) c.scaleDesired = j.at("scale_desired").get<uint32_t>();
+    if (j.contains("scale_desired")) {
+        c.scaleDesired = integerFrom<uint32_t>(j.at("scale_desired"), "scale_desired");
+    }
     const auto list = [&](const char* name, auto& records, auto fromJson) {
         if (!j.contains(name)) return;
         for (const auto& r : j.at(name)) records.push_back(fromJson(r));

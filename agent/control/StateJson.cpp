@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 #include "limits/LimitBounds.h"
 
@@ -57,6 +58,31 @@ limits::CidrList cidrsFrom(const json& j, const char* name) {
 
 }  // namespace
 
+template <typename T>
+T integerFrom(const json& j, const char* name) {
+    if (j.is_number_unsigned() && std::in_range<T>(j.get<uint64_t>())) {
+        return static_cast<T>(j.get<uint64_t>());
+    }
+    if (j.is_number_integer() && !j.is_number_unsigned() && std::in_range<T>(j.get<int64_t>())) {
+        return static_cast<T>(j.get<int64_t>());
+    }
+    throw std::runtime_error(std::string("\"") + name + "\" is not an integer in range");
+}
+
+template <typename T>
+T integerOr(const json& object, const char* name, T fallback) {
+    const auto it = object.find(name);
+    return it == object.end() ? fallback : integerFrom<T>(*it, name);
+}
+
+template int integerFrom<int>(const json&, const char*);
+template int64_t integerFrom<int64_t>(const json&, const char*);
+template uint64_t integerFrom<uint64_t>(const json&, const char*);
+template uint32_t integerFrom<uint32_t>(const json&, const char*);
+template uint32_t integerOr<uint32_t>(const json&, const char*, uint32_t);
+template int64_t integerOr<int64_t>(const json&, const char*, int64_t);
+template uint64_t integerOr<uint64_t>(const json&, const char*, uint64_t);
+
 json limitsJson(const limits::LimitSet& l) {
     return {{"per_ip", ruleJson(l.perIp)},
             {"per_subject", ruleJson(l.perSubject)},
@@ -87,13 +113,13 @@ limits::LimitSet limitsFromJson(const json& l) {
     limits.perIp = ruleFrom(l.at("per_ip"), "per_ip");
     limits.perSubject = ruleFrom(l.at("per_subject"), "per_subject");
     limits.global = ruleFrom(l.at("global"), "global");
-    limits.ipv6PrefixBits = l.at("ipv6_prefix").get<int>();
+    limits.ipv6PrefixBits = integerFrom<int>(l.at("ipv6_prefix"), "ipv6_prefix");
     if (limits.ipv6PrefixBits < 16 || limits.ipv6PrefixBits > 128) {
         throw std::runtime_error("ipv6_prefix must be between 16 and 128");
     }
     limits.blocklist = cidrsFrom(l.at("blocklist"), "blocklist");
     limits.allowlist = cidrsFrom(l.at("allowlist"), "allowlist");
-    limits.revision = l.at("revision").get<uint64_t>();
+    limits.revision = integerFrom<uint64_t>(l.at("revision"), "revision");
     return limits;
 }
 
@@ -107,10 +133,10 @@ BlockRecord blockFromJson(const json& b) {
     if (block.kind == BlockTarget::Client && !limits::Cidr::parse(block.value)) {
         throw std::runtime_error("blocked client is not an IP address or CIDR block");
     }
-    block.expiresAt = b.at("expires_at").get<int64_t>();
+    block.expiresAt = integerFrom<int64_t>(b.at("expires_at"), "expires_at");
     block.reason = b.value("reason", "");
     block.createdBy = b.value("created_by", "");
-    block.createdAt = b.value("created_at", int64_t{0});
+    block.createdAt = integerOr<int64_t>(b, "created_at", 0);
     return block;
 }
 
@@ -121,10 +147,10 @@ RevocationRecord revocationFromJson(const json& r) {
     if (revocation.subject.empty() == revocation.jwtId.empty()) {
         throw std::runtime_error("a revocation names exactly one of subject and jti");
     }
-    revocation.until = r.at("until").get<int64_t>();
+    revocation.until = integerFrom<int64_t>(r.at("until"), "until");
     revocation.reason = r.value("reason", "");
     revocation.createdBy = r.value("created_by", "");
-    revocation.createdAt = r.value("created_at", int64_t{0});
+    revocation.createdAt = integerOr<int64_t>(r, "created_at", 0);
     return revocation;
 }
 

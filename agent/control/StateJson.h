@@ -21,6 +21,15 @@ limits::LimitSet limitsFromJson(const nlohmann::json& j);
 BlockRecord blockFromJson(const nlohmann::json& j);
 RevocationRecord revocationFromJson(const nlohmann::json& j);
 
+// An integer member that must be a JSON integer within T's range: nlohmann's get<int64_t>()
+// casts whatever number it holds (1e30 is undefined behaviour, -1 wraps into an unsigned field),
+// and a state file may have been edited by hand or torn. Throws std::runtime_error otherwise.
+template <typename T>
+T integerFrom(const nlohmann::json& j, const char* name);
+// The same for an optional member: `fallback` when absent.
+template <typename T>
+T integerOr(const nlohmann::json& object, const char* name, T fallback);
+
 // Compact text; a byte that is not UTF-8 (in a reason, say) is replaced, where nlohmann's default
 // would throw, so a change can never become unsavable.
 std::string dumped(const nlohmann::json& j, int indent = -1);

@@ -154,6 +154,27 @@ TEST_F(ControlPlaneTest, rejectsInvalidLimitsNamingTheField) {
     EXPECT_TRUE(auditEntries().empty());
 }
 
+// A limit that is off still has its burst saved; NaN or infinity would be written to state.json
+// as null, and the next start would refuse the file (found by fuzz/ControlFuzzer.cpp).
+TEST_F(ControlPlaneTest, rejectsNonFiniteBurstEvenWhenTheLimitIsOff) {
+    const uint64_t base = control->limits().revision;
+    for (double burst :
+         {std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
+        auto result = control->updateLimits(kOperator, perIpLimit(0, burst), base, "");
+        ASSERT_FALSE(result.ok()) << burst;
+        EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+        EXPECT_NE(result.status().message().find("per_ip.burst"), std::string::npos)
+            << result.status();
+    }
+    // What an operator may do instead: switch the limit off with an ordinary burst, and the
+    // agent still starts from what was saved.
+    ASSERT_TRUE(control->updateLimits(kOperator, perIpLimit(0, 0), base, "").ok());
+    control.reset();
+    control = makeControl(*engine);
+    ASSERT_TRUE(control);
+    EXPECT_EQ(control->limits().revision, base + 1);
+}
+
 TEST_F(ControlPlaneTest, blockedClientBlockRefusesAddressesInsideItOnly) {
     const auto alice = token("alice");
     auto blocked = control->block(kOperator, BlockTarget::Client, "203.0.113.77/24", 600, "bots");
@@ -613,16 +634,21 @@ TEST_F(ControlPlaneTest, secondAgentOnTheSameStateDirectoryIsRefused) {
     ControlPlane next(*engine2, dir.path().string(), nullptr, {});
     ASSERT_TRUE(next.start().ok());
     EXPECT_EQ(next.revocations().size(), 1u);
+}
+
 // A data-plane caller chooses the client address: whatever bytes it sends, a snapshot's strings
 // must be valid UTF-8 or no Watch client can parse it.
+// The engine refuses such an address and lists offenders by the address it parsed, so the bytes
+// never reach the list at all.
 TEST_F(ControlPlaneTest, snapshotOffenderKeysAreValidUtf8) {
     SnapshotBuilder builder(*engine, *control);
-    EXPECT_EQ(verdictOf("garbage", "198.51.100.\xff"), "INVALID_TOKEN");
+    EXPECT_EQ(verdictOf("garbage", "198.51.100.\xff"), "BLOCKED");
+    EXPECT_EQ(verdictOf("garbage", "198.51.100.7:4431"), "INVALID_TOKEN");
     now = kStart + 1;
     v1::Snapshot snapshot;
     builder.next(snapshot);
     ASSERT_EQ(snapshot.top_client_ips_size(), 1);
-    EXPECT_EQ(snapshot.top_client_ips(0).key(), "198.51.100.\xEF\xBF\xBD");
+    EXPECT_EQ(snapshot.top_client_ips(0).key(), "198.51.100.7");
 }
 
 TEST_F(ControlPlaneTest, auditPagesBackwardsFromTheNewest) {

@@ -6,7 +6,10 @@
 
 #include <atomic>
 #include <filesystem>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "control/StateFile.h"
 #include "control/StateJournal.h"
@@ -131,6 +134,30 @@ TEST(StateFileTest, missingFileIsNotFoundAndGarbageIsDataLoss) {
     dir.write("state.json", R"({"format":1,"limits":{"per_ip":{"rate":1,"burst":1}}})");
     EXPECT_EQ(loadState(dir.file("state.json").string()).status().code(),
               absl::StatusCode::kDataLoss);
+}
+
+// Integers that do not fit their field are refused, not cast: 1e30 into an int64 was undefined
+// behaviour and -1 wrapped into the revision (found by fuzz/StateFileFuzzer.cpp).
+TEST(StateFileTest, integerOutOfRangeIsDataLossNotACast) {
+    TempDir dir;
+    const auto path = dir.file("state.json").string();
+    ASSERT_TRUE(saveState(path, sampleState(7)).ok());
+    const std::string good = readFile(path);
+    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+             {"\"created_at\": 1700000000", "\"created_at\": 1e30"},
+             {"\"until\": 1700003600", "\"until\": 17000036000000000000000"},
+             {"\"revision\": 7", "\"revision\": -1"},
+             {"\"ipv6_prefix\": 56", "\"ipv6_prefix\": 4294967352"},
+             {"\"scale_desired\": 3", "\"scale_desired\": 2.5"}}) {
+        std::string edited = good;
+        const size_t at = edited.find(from);
+        ASSERT_NE(at, std::string::npos) << from << " in " << good;
+        dir.write("state.json", edited.replace(at, from.size(), to));
+        const auto loaded = loadState(path);
+        EXPECT_EQ(loaded.status().code(), absl::StatusCode::kDataLoss) << to;
+        const auto field = from.substr(0, from.find(':'));
+        EXPECT_NE(loaded.status().message().find(field), std::string::npos) << loaded.status();
+    }
 }
 
 TEST(StateFileTest, leavesNoTempFileAndKeepsTheStatePrivate) {

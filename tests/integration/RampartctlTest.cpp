@@ -2,6 +2,7 @@
 // or a CI/CD job would run it.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -301,6 +302,11 @@ TEST_F(RampartctlTest, blocksListsHundredsOfLongReasons) {
 // message may carry.
 TEST_F(RampartctlTest, auditFollowsThePages) {
     appendAudit(bed.dir.file("state/audit.log"), 0, 2500, 5000);  // about 12 MB
+    // The agent is the log's only writer and keeps its newest entries in memory: what is written
+    // behind its back is read at its next start.
+    bed.agent.signal(SIGTERM);
+    ASSERT_EQ(bed.agent.waitForExit(std::chrono::seconds(20)), 0) << bed.agent.log();
+    ASSERT_TRUE(bed.agent.start()) << bed.agent.log();
 
     const auto all = ctl({"audit", "--limit", "3000"});
     EXPECT_EQ(all.exitCode, 0) << all.output.substr(0, 500);
