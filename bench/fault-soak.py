@@ -452,6 +452,16 @@ def check_operator_changes(work, ops, events, report, summary):
         applied_unacked = [o for o in mine if not o["acked"] and (
             (o["kind"] == "block" and live_blocks.get(o["target"], {}).get("reason") == o["tag"]) or
             (o["kind"] == "revoke" and live_revs.get(o["target"], {}).get("reason") == o["tag"]))]
+        # A limits change that was not acknowledged but holds the values in force, past the last
+        # acknowledged revision, took effect too.
+        last_acked_rev = as_int(last_limits[-1]["result"].get("revision")) if last_limits else initial[node] or 1
+        unacked_limits = [o for o in mine if o["kind"] == "limits" and not o["acked"] and
+                          (not last_limits or o["t0"] > last_limits[-1]["t0"])]
+        if final_rev > last_acked_rev and unacked_limits:
+            a, _, b = unacked_limits[-1]["params"].partition(",")
+            if rule_eq(limits.get("per_ip", {}).get("rate"), a) and \
+                    rule_eq(limits.get("per_subject", {}).get("rate"), b):
+                applied_unacked.append(unacked_limits[-1])
         summary["applied_unacked"][node] = len(applied_unacked)
         lines.append(f"{node}: {len(acked)}/{len(mine)} changes acknowledged, {restarts} kill(s), "
                      f"limits revision {initial[node]}→{final_rev}, {len(audit)} audit entries, "
@@ -603,8 +613,8 @@ def check(work):
     kills = [e for e in events if e[1] == "kill"]
     print()
     print("Summary")
-    print(f"  seed {run.get('seed')}, {run.get('minutes')} min of load (+{(t_end - T0) / 1000:.0f}s to the end of "
-          f"the fault window), build {run.get('build')}")
+    print(f"  seed {run.get('seed')}, {run.get('minutes')} min of load and faults "
+          f"({(t_end - T0) / 1000:.0f} s measured), build {run.get('build')}")
     print(f"  agent kills: {len(kills)} ({', '.join(f'{n} {sum(1 for e in kills if e[2] == n)}' for n in NODES)}); "
           f"of them during a change storm: {sum(1 for e in events if e[1] == 'storm-kill')} "
           f"(on commit: {sum(1 for e in events if e[1] == 'storm-kill' and e[4] == 'commit')}); "
