@@ -107,17 +107,27 @@ def make_schedule(seed, seconds):
 
 # --------------------------------------------------------------------------- kill-on-commit
 
+IN_MODIFY = 0x00000002
 IN_MOVED_TO = 0x00000080
 
 
+def persisted_change(mask, name):
+    """A change has just been persisted: state.json replaced by a rename (a snapshot), or a write
+    to another state file such as a journal, not the temp file a snapshot is written to first
+    nor the audit log."""
+    if mask & IN_MOVED_TO:
+        return name == b"state.json"
+    return (mask & IN_MODIFY) != 0 and name.startswith(b"state") and not name.endswith(b".tmp")
+
+
 def kill_on_commit(directory, pid, marker, skip, timeout_s):
-    """SIGKILLs PID right after its (SKIP+1)-th replacement of DIRECTORY/state.json: the moment a
-    change is persisted but (today) not yet in the audit log. Writes MARKER first, so the soak
+    """SIGKILLs PID right after it persists its (SKIP+1)-th change in DIRECTORY (see
+    persisted_change): the moment a change is on disk but may not be in the audit log yet. Writes MARKER first, so the soak
     knows the death was its own doing, and MARKER.armed once it watches. Exit 0 if it killed, 3 if
     the timeout came first."""
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
     fd = libc.inotify_init1(os.O_CLOEXEC | os.O_NONBLOCK)
-    if fd < 0 or libc.inotify_add_watch(fd, directory.encode(), IN_MOVED_TO) < 0:
+    if fd < 0 or libc.inotify_add_watch(fd, directory.encode(), IN_MOVED_TO | IN_MODIFY) < 0:
         return 4
     with open(marker + ".armed", "w"):
         pass
@@ -133,10 +143,10 @@ def kill_on_commit(directory, pid, marker, skip, timeout_s):
             continue
         offset = 0
         while offset < len(data):
-            _, _, _, length = struct.unpack_from("iIII", data, offset)
+            _, mask, _, length = struct.unpack_from("iIII", data, offset)
             name = data[offset + 16: offset + 16 + length].rstrip(b"\0")
             offset += 16 + length
-            if name == b"state.json":
+            if persisted_change(mask, name):
                 seen += 1
                 if seen > skip:
                     with open(marker, "w") as out:

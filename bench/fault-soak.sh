@@ -4,7 +4,7 @@
 # and, at random moments from a seeded RNG, SIGKILLs and restarts of agents and of Redis and
 # operator changes with rampartctl (limits set, block/unblock an IP, revoke a subject) against a
 # random live node. Some kills come in the middle of a storm of changes, one of them the moment
-# the node replaces its state.json (inotify), where a half-made commit would show. At the end it
+# the node persists a change (inotify on its state dir), where a half-made commit would show. At the end it
 # prints PASS/FAIL for:
 #   (a) no agent died except the ones the soak killed (exit statuses, sanitizer reports, cores);
 #   (b) every acknowledged change (rampartctl exit 0, with the revision it reported) is in force
@@ -128,7 +128,8 @@ source "$ROOT/scripts/lib/fleet.sh"
 
 WORK=$(mktemp -d -t rampart-soak-XXXXXX)
 export WORK BUILD SOAK_SEED
-declare -A PID GPORT HPORT CPORT READY RESTARTS DEAD_RC
+declare -A PID GPORT HPORT CPORT READY RESTARTS
+T0=0
 JOBS=()          # process groups of load loops, storm workers and killers
 REDIS_PID=
 cleanup() {
@@ -234,7 +235,10 @@ kill_node() {  # NODE HOW
     wait "$pid" 2>/dev/null || rc=$?
     PID[$node]= READY[$node]=0
     printf '%s\t%s\t%s\t%s\t%s\n' "$(head -1 "$WORK/marks/$pid.time")" kill "$node" "$pid" "$how" >>"$WORK/events.tsv"
-    if [[ $how == storm-* ]]; then event storm-kill "$node" "$pid" "${how#storm-}"; fi
+    if [[ $how == storm-* ]]; then
+        event storm-kill "$node" "$pid" "${how#storm-}"
+        printf '  +%5.1fs  SIGKILL %s (pid %s) in its storm (%s)\n' "$(( NOW - T0 ))e-3" "$node" "$pid" "${how#storm-}"
+    fi
     event exit "$node" "$pid" "$rc"
 }
 # Notices dead agents and Redis; an agent the soak did not kill is recorded (check (a)) and
@@ -251,6 +255,8 @@ check_alive() {
             # Killed by a storm's kill-on-commit watcher, which wrote the time just before.
             printf '%s\t%s\t%s\t%s\t%s\n' "$(head -1 "$WORK/marks/$pid.time")" kill "$node" "$pid" storm-commit >>"$WORK/events.tsv"
             event storm-kill "$node" "$pid" commit
+            printf '  +%5.1fs  SIGKILL %s (pid %s) in its storm, right after it persisted a change\n' \
+                "$(( NOW - T0 ))e-3" "$node" "$pid"
             event exit "$node" "$pid" "$rc"
         else
             echo "!! $node (pid $pid) exited on its own with status $rc; restarting it"
@@ -381,7 +387,7 @@ do_event() {  # t action node a b
             STORM_STOP[$node]=$stop
             STORM_DEADLINE[$node]=$(( NOW + 3000 ))
             printf '  +%5.1fs  change storm on %s, then SIGKILL %s\n' "$(( NOW - T0 ))e-3" "$node" \
-                "$( [[ $a == commit ]] && echo "the moment it replaces state.json (after $(( b / 300 )) commits)" || echo "after ${b} ms")"
+                "$( [[ $a == commit ]] && echo "the moment it persists a change (after $(( b / 300 )) others)" || echo "after ${b} ms")"
             if [[ $a == commit ]]; then
                 setsid "$PYTHON" "$HELPER" kill-on-commit "$WORK/$node/state" "$pid" "$WORK/marks/$pid.time" \
                     $(( b / 300 )) 4 >/dev/null 2>&1 &
@@ -406,7 +412,10 @@ do_event() {  # t action node a b
 end_storm() {
     local node=$1
     : >"${STORM_STOP[$node]}"
-    if [[ -n ${STORM_KILLER[$node]:-} ]]; then kill -KILL -- "-${STORM_KILLER[$node]}" 2>/dev/null || true; fi
+    if [[ -n ${STORM_KILLER[$node]:-} ]]; then
+        kill -KILL -- "-${STORM_KILLER[$node]}" 2>/dev/null || true
+        wait "${STORM_KILLER[$node]}" 2>/dev/null || true
+    fi
     unset "STORM_STOP[$node]" "STORM_DEADLINE[$node]" "STORM_KILL_AT[$node]" "STORM_KILLER[$node]"
 }
 # Storms: a "random" one kills at its moment; a "commit" one is killed by its watcher, or here at
@@ -458,6 +467,7 @@ say "Load finished; every agent back, then one last SIGKILL and restart of auth-
 for pgid in "${JOBS[@]}"; do
     for _ in $(seq 1 300); do kill -0 "$pgid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL -- "-$pgid" 2>/dev/null || true
+    wait "$pgid" 2>/dev/null || true
 done
 wait_ready "${NODES[@]}" || true
 for node in auth-2 auth-3; do
