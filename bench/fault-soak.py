@@ -459,6 +459,21 @@ def check_operator_changes(work, ops, events, report, summary):
                        if o else "not sent by the soak")
                 lines.append(f"{node}: revocation of {subject} ({r.get('reason')}) is in force but not in "
                              f"the audit log ({how})")
+        # No change of the soak's, acknowledged or not, may be in the audit log twice (a restart
+        # that completes a half-made commit must not repeat an entry that was already written).
+        seen = {}
+        for e in audit:
+            tag = None
+            if e["action"].startswith(("update_limits: ", "unblock: ")):
+                tag = e["action"].split(": ", 1)[1]
+            elif e["action"] in ("block", "revoke") and isinstance(e["after"], dict):
+                tag = e["after"].get("reason")
+            if tag and tag.startswith("soak-"):
+                seen[tag] = seen.get(tag, 0) + 1
+        for tag, count in sorted(seen.items()):
+            if count > 1:
+                ok = False
+                lines.append(f"{node}: change {tag} is in the audit log {count} times")
         applied_unacked = [o for o in mine if not o["acked"] and (
             (o["kind"] == "block" and live_blocks.get(o["target"], {}).get("reason") == o["tag"]) or
             (o["kind"] == "revoke" and live_revs.get(o["target"], {}).get("reason") == o["tag"]))]

@@ -3,9 +3,9 @@
 # (each with its own state dir), rampart-load replaying short launch spikes against every agent,
 # and, at random moments from a seeded RNG, SIGKILLs and restarts of agents and of Redis and
 # operator changes with rampartctl (limits set, block/unblock an IP, revoke a subject) against a
-# random live node. Some kills come in the middle of a storm of changes, one of them the moment
-# the node persists a change (inotify on its state dir), where a half-made commit would show. At the end it
-# prints PASS/FAIL for:
+# random live node. Some kills come in the middle of a storm of changes, some of them the moment
+# the node persists a change (inotify on its state dir), where a half-made commit would show. At
+# the end it prints PASS/FAIL for:
 #   (a) no agent died except the ones the soak killed (exit statuses, sanitizer reports, cores);
 #   (b) every acknowledged change (rampartctl exit 0, with the revision it reported) is in force
 #       on the node it was sent to after that node's restarts, and in its audit log exactly once;
