@@ -226,7 +226,8 @@ def check_processes(work, events, report):
     unexpected = [e for e in events if e[1] == "died"]
     for t, _, node, pid, info in unexpected:
         ok = False
-        lines.append(f"{node} pid {pid} exited on its own ({info}) at +{(int(t) - T0) / 1000:.1f}s")
+        why = " — a clean shutdown, as on SIGTERM/SIGINT, which the soak did not send" if info == "0" else ""
+        lines.append(f"{node} pid {pid} exited on its own (status {info}{why}) at +{(int(t) - T0) / 1000:.1f}s")
     for t, _, node, pid, info in (e for e in events if e[1] == "stopped"):
         if info != "0":
             ok = False

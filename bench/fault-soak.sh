@@ -189,7 +189,7 @@ limits:
   fleet: {redis: "127.0.0.1:$REDIS_PORT", key: "rampart:soak:global"}
 jwt:
   keys: {file: $WORK/jwks.json}
-log: {level: warn}
+log: {level: ${SOAK_LOG_LEVEL:-info}}   # info: a shutdown on a signal is logged
 YAML
 done
 
