@@ -524,7 +524,7 @@ def check_load(work, events, report, summary, t_end):
     # only, so every error is attributable to one node and one time span. A segment may report
     # errors only if its node was down (from the soak's SIGKILL, or an unexpected death, until
     # its ready file reappeared) during the segment, and at most as many as it sent in the
-    # overlap plus ERROR_GRACE_MS at the segment's average rate. Redis outages must cause no
+    # overlap plus ERROR_GRACE_MS at the spike's peak rate. Redis outages must cause no
     # errors at all (the agent falls back to a local limit). Every answer must be one of the
     # verdicts README.md documents.
     lines, ok = [], True
@@ -557,9 +557,8 @@ def check_load(work, events, report, summary, t_end):
         if errors == 0 and rc == 0:
             continue
         down = sum(overlap(t0, t1, w0, w1 + ERROR_GRACE_MS) for w0, w1 in windows[node])
-        seconds = max(0.001, (t1 - t0) / 1000)
-        allowed = as_int(s.get("sent")) if down >= (t1 - t0) else \
-            int(as_int(s.get("sent")) / seconds * (down / 1000) + 1)
+        # At most what the spike's peak rate sends in that time (the outage may fall on the peak).
+        allowed = min(as_int(s.get("sent")), int(PEAK * down / 1000) + 1)
         if down == 0 or errors > allowed:
             ok = False
             lines.append(f"{node}: {errors} errors in the segment +{(t0 - T0) / 1000:.1f}s..+{(t1 - T0) / 1000:.1f}s "
@@ -615,12 +614,14 @@ def check_memory(work, events, report, summary):
 # --------------------------------------------------------------------------- check
 
 T0 = 0
+PEAK = 0
 
 
 def check(work):
-    global T0
+    global T0, PEAK
     run = load_json(os.path.join(work, "run.json")) or {}
     T0 = int(run.get("t0", 0))
+    PEAK = float(run.get("peak", 0))
     t_end = int(run.get("t_end", now_ms()))
     events = read_tsv(os.path.join(work, "events.tsv"), 5)
     ops = parse_ops(work)

@@ -457,8 +457,8 @@ while (( idx < ${#SCHEDULE[@]} )); do
     [[ $action == op || $action == storm || $action == kill ]] || do_event "$t" "$action" "$node" "$a" "$b"
     idx=$((idx + 1))
 done
-now; printf '{"t0": %s, "t_end": %s, "seed": %s, "minutes": %s, "build": "%s"}\n' \
-    "$T0" "$NOW" "$SOAK_SEED" "$MINUTES" "$BUILD" >"$WORK/run.json"
+now; printf '{"t0": %s, "t_end": %s, "seed": %s, "minutes": %s, "build": "%s", "peak": %s}\n' \
+    "$T0" "$NOW" "$SOAK_SEED" "$MINUTES" "$BUILD" "$PEAK" >"$WORK/run.json"
 [[ -n $REDIS_PID ]] || start_redis
 for node in "${!STORM_STOP[@]}"; do kill_node "$node" storm-late; end_storm "$node"; done
 for node in "${NODES[@]}"; do [[ -n ${PID[$node]} ]] || start_agent "$node"; done
