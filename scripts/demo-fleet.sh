@@ -10,6 +10,7 @@ set -euo pipefail
 
 BUILD=${1:?usage: demo-fleet.sh BUILD_DIR}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$ROOT/scripts/lib/fleet.sh"
 WORK=$(mktemp -d -t rampart-fleet-XXXXXX)
 PIDS=()
 cleanup() {
@@ -22,16 +23,13 @@ trap 'exit 0' INT TERM
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 say "Keys and certificates (in $WORK)"
-"$BUILD/app/rampartctl" keys generate --alg ES256 --kid demo-1 --private-key "$WORK/signing.pem" --jwks "$WORK/jwks.json"
-"$ROOT/scripts/make-dev-certs.sh" "$WORK/certs" 1
+rampart_make_keys_and_certs "$BUILD" "$ROOT" "$WORK" demo-1
 
 say "Starting Redis for the fleet-wide global limit"
-REDIS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --dir "$WORK" \
-    --daemonize no >"$WORK/redis.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" PING >/dev/null 2>&1 && break; sleep 0.1; done
-redis-cli -p "$REDIS_PORT" PING >/dev/null || { echo "redis-server did not start:"; cat "$WORK/redis.log"; exit 1; }
+REDIS_PORT=$(rampart_free_port)
+rampart_start_redis "$REDIS_PORT" "$WORK" "$WORK/redis.log"
+PIDS+=("$RAMPART_REDIS_PID")
+rampart_wait_redis "$REDIS_PORT" || { echo "redis-server did not start:"; cat "$WORK/redis.log"; exit 1; }
 echo "redis 127.0.0.1:$REDIS_PORT: the three agents share one global limit of 1,500 checks/s"
 
 say "Starting three agents"
