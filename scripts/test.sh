@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: builds the plain (release) and the sanitizer (asan) variants and runs
-# ctest on each, then the lock-free parts' tests under ThreadSanitizer (tsan). The limiter's
-# concurrent exactness test also runs 1,000 times under each sanitizer: the race it guards
-# against showed once in hundreds of runs. Exits non-zero if any variant fails to build or has a
-# failing test. Needs no display and no stdin.
+# ctest on each, a one-minute fault soak against the release build (bench/fault-soak.sh), the
+# lock-free parts' tests under ThreadSanitizer (tsan), and every fuzz target for a bounded time
+# (scripts/fuzz.sh). The limiter's concurrent exactness test also runs 1,000 times under each
+# sanitizer: the race it guards against showed once in hundreds of runs. Exits non-zero if any
+# step fails. Needs no display and no stdin.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,7 +15,12 @@ cd "$root"
 # GUI tests draw on Qt's offscreen platform; there is no display here.
 export QT_QPA_PLATFORM=offscreen
 
-variants=(release asan tsan)
+variants=(release soak asan tsan fuzz)
+
+# Bounded steps, so the whole run stays well inside CI's limit: each fuzz target runs this long,
+# and the fault soak this many minutes (against the release build).
+FUZZ_SECONDS=${RAMPART_FUZZ_SECONDS:-20}
+SOAK_MINUTES=${RAMPART_SOAK_MINUTES:-1}
 
 # The race in a shared limiter table needs many tries to show.
 REPEATED_TEST=LimiterTable.concurrentTakesOnSharedKeysAreExact
@@ -37,10 +43,20 @@ run_tsan() {
 
 run_variant() {
     local variant="$1"
-    if [[ "$variant" == tsan ]]; then
-        run_tsan
-        return
-    fi
+    case "$variant" in
+        tsan)
+            run_tsan
+            return
+            ;;
+        fuzz)
+            "$root/scripts/fuzz.sh" "$FUZZ_SECONDS" </dev/null
+            return
+            ;;
+        soak)
+            "$root/bench/fault-soak.sh" "$root/build/release" "$SOAK_MINUTES" </dev/null
+            return
+            ;;
+    esac
     local -a sanitizer_env=()
     if [[ "$variant" == asan ]]; then
         # Stack-use-after-return detection is off: it makes gRPC's many threads slow and
