@@ -40,7 +40,7 @@ CheckMetrics::Block& CheckMetrics::local() {
     };
     thread_local Cached cached;
     if (cached.owner == id_) return *cached.block;
-    absl::MutexLock lock(&mutex_);
+    std::lock_guard lock(mutex_);
     blocks_.push_back(std::make_unique<Block>());
     cached = {id_, blocks_.back().get()};
     return *cached.block;
@@ -59,7 +59,7 @@ void CheckMetrics::recordCheck(Verdict verdict, int64_t latencyNs) {
 
 CheckTotals CheckMetrics::totals() const {
     CheckTotals t;
-    absl::MutexLock lock(&mutex_);
+    std::lock_guard lock(mutex_);
     for (const auto& b : blocks_) {
         for (size_t i = 0; i < t.verdicts.size(); ++i) t.verdicts[i] += b->verdicts[i].load();
         for (size_t i = 0; i < t.latencyBuckets.size(); ++i) {
