@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 
 namespace rampart::testing {
@@ -141,6 +143,18 @@ HttpReply httpGet(const std::string& url, const std::vector<std::string>& header
     }
     curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &reply.status);
     return reply;
+}
+
+void appendAudit(const std::filesystem::path& log, int first, int count, size_t beforeBytes) {
+    std::ofstream out(log, std::ios::app);
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    for (int i = first; i < first + count; ++i) {
+        out << "{\"time_unix_ms\":" << now << ",\"actor\":\"operator\",\"role\":\"operator\","
+            << "\"action\":\"action-" << i << "\",\"before\":\"" << std::string(beforeBytes, 'x')
+            << "\",\"after\":\"\",\"result\":\"ok\"}\n";
+    }
 }
 
 }  // namespace rampart::testing

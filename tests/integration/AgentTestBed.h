@@ -43,6 +43,11 @@ public:
     AgentProcess agent;
 };
 
+// Appends entries to a node's audit log in the agent's format (JSON lines, all as of now): a
+// long-lived node's history without making that many changes. The agent reads them at its next
+// start (it keeps the newest entries in memory).
+void appendAudit(const std::filesystem::path& log, int first, int count, size_t beforeBytes);
+
 // One HTTP response as a client sees it.
 struct HttpReply {
     long status = 0;  // 0: no response; `error` says why

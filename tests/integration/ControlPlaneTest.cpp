@@ -42,20 +42,6 @@ bool issueClientCert(const std::filesystem::path& dir, const std::string& name,
     return std::system(command.c_str()) == 0;
 }
 
-// Appends entries to a node's audit log in the agent's format (JSON lines, all as of now): a
-// long-lived node's history without making that many changes.
-void appendAudit(const std::filesystem::path& log, int first, int count, size_t beforeBytes) {
-    std::ofstream out(log, std::ios::app);
-    const auto now = std::chrono::duration_cast<milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
-    for (int i = first; i < first + count; ++i) {
-        out << "{\"time_unix_ms\":" << now << ",\"actor\":\"operator\",\"role\":\"operator\","
-            << "\"action\":\"action-" << i << "\",\"before\":\"" << std::string(beforeBytes, 'x')
-            << "\",\"after\":\"\",\"result\":\"ok\"}\n";
-    }
-}
-
 std::string controlYaml(double callRate, double callBurst) {
     return "control:\n"
            "  listen: 127.0.0.1:0\n"

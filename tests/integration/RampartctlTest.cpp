@@ -74,20 +74,6 @@ CtlRun ctlAt(const AgentTestBed& bed, const std::filesystem::path& certs,
     return runCtl(args);
 }
 
-// Appends entries to a node's audit log in the agent's format (JSON lines, all as of now): a
-// long-lived node's history without making that many changes.
-void appendAudit(const std::filesystem::path& log, int first, int count, size_t beforeBytes) {
-    std::ofstream out(log, std::ios::app);
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
-    for (int i = first; i < first + count; ++i) {
-        out << "{\"time_unix_ms\":" << now << ",\"actor\":\"operator\",\"role\":\"operator\","
-            << "\"action\":\"action-" << i << "\",\"before\":\"" << std::string(beforeBytes, 'x')
-            << "\",\"after\":\"\",\"result\":\"ok\"}\n";
-    }
-}
-
 // proto3 JSON writes 64-bit integers as strings.
 uint64_t asUint(const nlohmann::json& value) {
     return value.is_string() ? std::stoull(value.get<std::string>()) : value.get<uint64_t>();
