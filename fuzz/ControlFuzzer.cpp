@@ -7,6 +7,7 @@
 // Every input starts from the same state (kBaseline below, revision 3), so a reproducer replays
 // alone. After every accepted change the state file must load again: a change the agent accepts
 // but cannot read back would stop it from starting.
+#include <google/protobuf/stubs/logging.h>
 #include <spdlog/spdlog.h>
 
 #include <cstddef>
@@ -41,8 +42,8 @@ ControlState baseline() {
     state.limits.revision = 3;
     state.blocks.push_back({BlockTarget::Client, "198.51.100.0/24", fuzz::kNow + 3600, "abuse",
                             "ops-alice", fuzz::kNow});
-    state.blocks.push_back({BlockTarget::Subject, "mallory", fuzz::kNow + 3600, "fraud",
-                            "ops-alice", fuzz::kNow});
+    state.blocks.push_back(
+        {BlockTarget::Subject, "mallory", fuzz::kNow + 3600, "fraud", "ops-alice", fuzz::kNow});
     state.revocations.push_back({"eve", "", fuzz::kNow + 3600, "leaked", "ops-alice", fuzz::kNow});
     state.revocations.push_back({"", "tok-1", fuzz::kNow + 3600, "", "ops-alice", fuzz::kNow});
     return state;
@@ -64,12 +65,15 @@ struct Target {
 
     Target() {
         spdlog::set_level(spdlog::level::off);
+        // Protobuf logs every string field with invalid UTF-8 it refuses; the refusal is the
+        // behaviour under test, the log line only noise.
+        google::protobuf::SetLogHandler(nullptr);
         keys.replace(fuzz::fuzzKeys().keySet);
         CheckEngineOptions options;
         options.cacheEntries = 16;
         options.maxLimiterKeys = 16;
-        engine = std::make_unique<CheckEngine>(std::move(options), keys,
-                                               [] { return fuzz::kNow; }, [] { return 0; });
+        engine = std::make_unique<CheckEngine>(
+            std::move(options), keys, [] { return fuzz::kNow; }, [] { return 0; });
         std::filesystem::create_directories(dir);
         if (!saveState(statePath, baseline()).ok()) __builtin_trap();
         std::ifstream in(statePath, std::ios::binary);
@@ -97,15 +101,19 @@ bool apply(ControlPlane& plane, uint8_t selector, const uint8_t* data, size_t si
             if (!parse(request, data, size)) return false;
             auto proposed = fromWire(request.limits());
             if (!proposed.ok()) return false;
-            return plane.updateLimits(kOperator, std::move(*proposed), request.expected_revision(),
-                                      request.reason()).ok();
+            return plane
+                .updateLimits(kOperator, std::move(*proposed), request.expected_revision(),
+                              request.reason())
+                .ok();
         }
         case 1: {
             v1::BlockRequest request;
             if (!parse(request, data, size)) return false;
             const auto kind = targetOf(request.kind());
-            return kind && plane.block(kOperator, *kind, request.value(),
-                                       request.duration_seconds(), request.reason()).ok();
+            return kind && plane
+                               .block(kOperator, *kind, request.value(), request.duration_seconds(),
+                                      request.reason())
+                               .ok();
         }
         case 2: {
             v1::UnblockRequest request;
@@ -118,8 +126,10 @@ bool apply(ControlPlane& plane, uint8_t selector, const uint8_t* data, size_t si
         default: {
             v1::RevokeRequest request;
             if (!parse(request, data, size)) return false;
-            return plane.revoke(kOperator, request.subject(), request.jwt_id(),
-                                request.duration_seconds(), request.reason()).ok();
+            return plane
+                .revoke(kOperator, request.subject(), request.jwt_id(), request.duration_seconds(),
+                        request.reason())
+                .ok();
         }
     }
 }

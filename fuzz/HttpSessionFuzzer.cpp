@@ -49,8 +49,8 @@ config::HttpConfig httpConfig() {
     // are honoured and parsed.
     config.readTimeout = 100ms;
     config.idleTimeout = 100ms;
-    config.trustedProxies = limits::CidrList({*limits::Cidr::parse("::/128"),
-                                              *limits::Cidr::parse("10.0.0.0/8")});
+    config.trustedProxies =
+        limits::CidrList({*limits::Cidr::parse("::/128"), *limits::Cidr::parse("10.0.0.0/8")});
     return config;
 }
 
@@ -75,7 +75,7 @@ struct Target {
             std::move(options), keys, [] { return fuzz::kNow; },
             [this] { return monotonicNs += 1'000'000; });
         routes = std::make_unique<http::GatewayRoutes>(*engine, keys, config,
-                                                      [] { return std::string("up 1\n"); });
+                                                       [] { return std::string("up 1\n"); });
         server = std::make_unique<http::ServerState>(config, *routes);
     }
 };

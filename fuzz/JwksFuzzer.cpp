@@ -14,10 +14,8 @@ using rampart::jwt::Algorithm;
 // As a configuration might bind them, so keys without "alg" get past the binding step too.
 const rampart::jwt::AlgorithmBindings& bindings() {
     static const rampart::jwt::AlgorithmBindings table = {
-        {"kty:RSA", Algorithm::RS256},
-        {"kty:EC", Algorithm::ES256},
-        {"kty:OKP", Algorithm::EdDSA},
-        {"kty:oct", Algorithm::HS256},
+        {"kty:RSA", Algorithm::RS256},   {"kty:EC", Algorithm::ES256},
+        {"kty:OKP", Algorithm::EdDSA},   {"kty:oct", Algorithm::HS256},
         {"bound-kid", Algorithm::PS384},
     };
     return table;

@@ -89,7 +89,7 @@ for target in "${targets[@]}"; do
         # What libFuzzer found, and the input that shows it.
         grep -E "ERROR: |SUMMARY: |==[0-9]+==|Test unit written to|Base64: " "$log" | head -n 20 | sed 's/^/    /'
         echo "    full log: $log"
-        for reproducer in $(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log"); do
+        for reproducer in $(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | sort -u); do
             echo "    reproducer: $reproducer"
             echo "    replay: $binary $reproducer"
         done

@@ -1,7 +1,7 @@
 #include "support/FuzzKeys.h"
 
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 
 #include "jwt/JwksParser.h"
 

@@ -20,8 +20,8 @@ struct OwnedDir {
 std::string makeScratchDir() {
     namespace fs = std::filesystem;
     std::error_code ec;
-    const fs::path base = fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm")
-                                                           : fs::temp_directory_path();
+    const fs::path base =
+        fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
     std::string pattern = (base / "rampart-fuzz-XXXXXX").string();
     if (!::mkdtemp(pattern.data())) {
         std::perror("fuzz scratch dir");
