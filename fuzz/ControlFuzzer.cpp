@@ -85,6 +85,7 @@ struct Target {
         std::ofstream(statePath, std::ios::binary | std::ios::trunc) << baselineText;
         std::error_code ignored;
         std::filesystem::remove(dir + "/audit.log", ignored);
+        std::filesystem::remove(journalPathFor(statePath), ignored);
     }
 };
 
@@ -144,8 +145,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!plane.start().ok()) __builtin_trap();
     if (!apply(plane, data[0], data + 1, size - 1)) return 0;
 
-    // What was accepted was persisted, and the agent can start from it.
-    const auto reloaded = loadState(target.statePath);
+    // What was accepted was persisted (snapshot and journal), and the agent can start from it.
+    const auto reloaded = loadStateWithJournal(target.statePath);
     if (!reloaded.ok()) __builtin_trap();
     if (reloaded->limits.revision != plane.limits().revision) __builtin_trap();
     if (reloaded->blocks.size() != plane.blocks().size()) __builtin_trap();
