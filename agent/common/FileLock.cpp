@@ -12,12 +12,12 @@ namespace rampart {
 absl::Status FileLock::acquire(const std::string& path) {
     release();
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    // A read-only directory cannot hold a lock file; nothing can be written there either, so
-    // there is nothing for two processes to corrupt.
-    if (fd < 0)
-        return errno == EROFS || errno == EACCES
-                   ? absl::OkStatus()
-                   : absl::InternalError("cannot open " + path + ": " + std::strerror(errno));
+    // A read-only file system cannot hold a lock file; nothing can be written there either, so
+    // there is nothing for two processes to corrupt. (Not EACCES: that is another user's lock.)
+    if (fd < 0) {
+        if (errno == EROFS) return absl::OkStatus();
+        return absl::InternalError("cannot open " + path + ": " + std::strerror(errno));
+    }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         ::close(fd);
         return absl::FailedPreconditionError(

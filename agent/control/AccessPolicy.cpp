@@ -15,11 +15,12 @@ AccessPolicy::AccessPolicy(std::vector<std::string> operators, std::vector<std::
       viewers_(std::move(viewers)),
       callRate_(limits::GcraParams::of(callRate)) {}
 
-grpc::Status AccessPolicy::authorize(const grpc::CallbackServerContext& context,
-                                     bool operatorOnly, Actor& actor) {
+grpc::Status AccessPolicy::authorize(const grpc::CallbackServerContext& context, bool operatorOnly,
+                                     Actor& actor) {
     const auto auth = context.auth_context();
     if (!auth || !auth->IsPeerAuthenticated()) {
-        return {grpc::StatusCode::UNAUTHENTICATED, "a client certificate signed by the control CA is required"};
+        return {grpc::StatusCode::UNAUTHENTICATED,
+                "a client certificate signed by the control CA is required"};
     }
     std::vector<std::string> names;
     for (const char* property : {"x509_common_name", "x509_subject_alternative_name"}) {

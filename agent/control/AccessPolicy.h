@@ -12,8 +12,8 @@ namespace rampart::control {
 
 // Who may do what on the control port. Identities are the client certificate's common name or
 // any of its subject alternative names (the TLS layer has already verified the chain against
-// the client CA); the actor is named by the one that granted the role. Control calls are rate limited per identity, so a runaway script cannot
-// starve the operators.
+// the client CA); the actor is named by the one that granted the role. Control calls are rate
+// limited per identity, so a runaway script cannot starve the operators.
 class AccessPolicy {
 public:
     AccessPolicy(std::vector<std::string> operators, std::vector<std::string> viewers,

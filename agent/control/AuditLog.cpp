@@ -9,9 +9,9 @@
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "control/StateJson.h"
-#include <optional>
 
 namespace rampart::control {
 namespace {
@@ -41,7 +41,7 @@ nlohmann::json auditEntryJson(const AuditEntry& e) {
 
 AuditEntry auditEntryFromJson(const nlohmann::json& j) {
     AuditEntry e;
-    e.seq = integerOr<uint64_t>(j, "seq", 0);
+    e.seq = counterFrom(j, "seq");
     e.timeUnixMs = integerOr<int64_t>(j, "time_unix_ms", 0);
     e.actor = j.value("actor", "");
     e.role = j.value("role", "");
@@ -60,6 +60,9 @@ absl::Status AuditLog::open() {
     trimmed_ = false;
     lastSeq_ = 0;
     endOffset_ = 0;
+    struct stat info {};
+    fileId_ = ::stat(path_.c_str(), &info) == 0 ? std::pair{info.st_dev, info.st_ino}
+                                                : std::pair<dev_t, ino_t>{0, 0};
     std::ifstream in(path_, std::ios::binary | std::ios::ate);
     if (!in) return absl::OkStatus();  // no log yet
     // Only the tail: it holds the newest entries kept in memory and the last number, and a log
@@ -125,6 +128,13 @@ absl::StatusOr<uint64_t> AuditLog::append(AuditEntry entry) {
     if (!synced) return absl::InternalError("cannot write audit log " + path_);
     const uint64_t seq = entry.seq;
     lastSeq_ = std::max(lastSeq_, seq);
+    if (sized && std::pair{before.st_dev, before.st_ino} != fileId_) {
+        // Rotated (renamed away) since: memory held the old file's entries, at the old file's
+        // offsets, which page tokens of this file must never meet.
+        fileId_ = {before.st_dev, before.st_ino};
+        recent_.clear();
+        trimmed_ = before.st_size > 0;
+    }
     if (sized) {
         keep(static_cast<uint64_t>(before.st_size), std::move(entry));
         endOffset_ = static_cast<uint64_t>(before.st_size) + text.size();
@@ -164,7 +174,8 @@ absl::StatusOr<AuditLog::Page> AuditLog::pageBefore(int64_t sinceUnixMs, uint64_
             Page page;
             page.more = matches.size() > limit;
             if (page.more) matches.pop_back();
-            for (auto it = matches.rbegin(); it != matches.rend(); ++it) page.entries.push_back(**it);
+            for (auto it = matches.rbegin(); it != matches.rend(); ++it)
+                page.entries.push_back(**it);
             return page;
         }
     }
@@ -184,7 +195,8 @@ absl::StatusOr<AuditLog::Page> AuditLog::readFile(int64_t sinceUnixMs, uint64_t 
     if (before != UINT64_MAX && before > size) return page;
     std::deque<std::pair<uint64_t, AuditEntry>> kept;
     std::string line;
-    for (uint64_t offset = 0; offset < before && std::getline(in, line); offset += line.size() + 1) {
+    for (uint64_t offset = 0; offset < before && std::getline(in, line);
+         offset += line.size() + 1) {
         auto entry = parseLine(line);
         if (!entry || entry->timeUnixMs < sinceUnixMs) continue;
         kept.emplace_back(offset, std::move(*entry));

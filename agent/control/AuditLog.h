@@ -1,5 +1,7 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <deque>
 #include <ios>
@@ -71,8 +73,9 @@ private:
     mutable absl::Mutex mutex_;
     uint64_t lastSeq_ ABSL_GUARDED_BY(mutex_) = 0;
     std::deque<std::pair<uint64_t, AuditEntry>> recent_ ABSL_GUARDED_BY(mutex_);  // with offsets
-    bool trimmed_ ABSL_GUARDED_BY(mutex_) = false;  // the file holds entries recent_ does not
+    bool trimmed_ ABSL_GUARDED_BY(mutex_) = false;    // the file holds entries recent_ does not
     uint64_t endOffset_ ABSL_GUARDED_BY(mutex_) = 0;  // where the next entry will start
+    std::pair<dev_t, ino_t> fileId_ ABSL_GUARDED_BY(mutex_){0, 0};  // the file recent_ is from
 };
 
 }  // namespace rampart::control

@@ -194,7 +194,8 @@ absl::Status ControlPlane::loadLocked() {
         statePath_, state_.limits.revision, state_.blocks.size(), state_.revocations.size(),
         replayed.size());
     // Start every run from a snapshot holding everything and an empty journal (which also drops
-    // a half-written last line). A read-only state directory still serves; it takes no changes.
+    // a half-written last line). If that cannot be written, the agent still serves what it
+    // loaded and refuses changes.
     const absl::Status compacted = replayed.empty() ? journal_.clear() : snapshotLocked();
     if (!compacted.ok()) {
         journalStuck_ = true;
@@ -239,6 +240,8 @@ absl::Status ControlPlane::commitLocked(StateChange change, AuditEntry entry) {
     }
     if (auto logged = audit_.append(entry); !logged.ok()) {
         if (auto dropped = journal_.dropLast(); !dropped.ok()) {
+            // The line stays, and takes its audit entry at the next start: nothing may be
+            // audited under its number meanwhile (commitLocked and scale check journalStuck_).
             journalStuck_ = true;
             spdlog::critical("cannot take back an unaudited change from {}: {}", journal_.path(),
                              std::string(dropped.message()));
@@ -415,6 +418,7 @@ std::vector<RevocationRecord> ControlPlane::revocations() const {
 void ControlPlane::sweep() {
     const int64_t now = engine_.nowUnix();
     absl::MutexLock lock(&mutex_);
+    if (now < sweepRetryAt_) return;
     StateChange change;
     std::vector<std::string> expired;
     for (const auto& b : state_.blocks) {
@@ -433,7 +437,10 @@ void ControlPlane::sweep() {
     for (size_t i = 0; i < expired.size(); ++i) entry.beforeJson += (i ? "," : "") + expired[i];
     entry.beforeJson += "]";
     if (auto committed = commitLocked(std::move(change), std::move(entry)); !committed.ok()) {
-        spdlog::error("cannot persist expiry: {}", std::string(committed.message()));
+        // Each failed attempt is audited; retrying every second would flood the audit log.
+        sweepRetryAt_ = now + 60;
+        spdlog::error("cannot persist expiry (next try in 60 s): {}",
+                      std::string(committed.message()));
     }
 }
 
@@ -513,6 +520,9 @@ absl::StatusOr<ScaleView> ControlPlane::scale(const Actor& actor, uint32_t repli
             if (auto committed = commitLocked(std::move(change), entry); !committed.ok()) {
                 return committed;
             }
+        } else if (journalStuck_) {
+            spdlog::warn("scale failed and is not audited (operator state is stuck): {}",
+                         entry.result);
         } else {
             entry.seq = seq_ + 1;
             if (audit_.append(entry).ok()) seq_ = entry.seq;

@@ -101,6 +101,7 @@ private:
     uint64_t seq_ ABSL_GUARDED_BY(mutex_) = 0;  // the last change's (or attempt's) audit number
     bool hasSnapshot_ ABSL_GUARDED_BY(mutex_) = false;
     bool journalStuck_ ABSL_GUARDED_BY(mutex_) = false;
+    int64_t sweepRetryAt_ ABSL_GUARDED_BY(mutex_) = 0;  // after a failed expiry commit
     double observedCpu_ ABSL_GUARDED_BY(mutex_) = 0;
     std::string lastScaleResult_ ABSL_GUARDED_BY(mutex_);
     uint32_t lastKnownReplicas_ ABSL_GUARDED_BY(mutex_) = 1;

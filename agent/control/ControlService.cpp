@@ -41,14 +41,29 @@ grpc::Status toGrpc(const absl::Status& status) {
     if (status.ok()) return grpc::Status::OK;
     grpc::StatusCode code = grpc::StatusCode::INTERNAL;
     switch (status.code()) {
-        case absl::StatusCode::kInvalidArgument: code = grpc::StatusCode::INVALID_ARGUMENT; break;
-        case absl::StatusCode::kFailedPrecondition: code = grpc::StatusCode::FAILED_PRECONDITION; break;
-        case absl::StatusCode::kResourceExhausted: code = grpc::StatusCode::RESOURCE_EXHAUSTED; break;
-        case absl::StatusCode::kNotFound: code = grpc::StatusCode::NOT_FOUND; break;
-        case absl::StatusCode::kAborted: code = grpc::StatusCode::ABORTED; break;
-        case absl::StatusCode::kDeadlineExceeded: code = grpc::StatusCode::DEADLINE_EXCEEDED; break;
-        case absl::StatusCode::kUnavailable: code = grpc::StatusCode::UNAVAILABLE; break;
-        default: break;
+        case absl::StatusCode::kInvalidArgument:
+            code = grpc::StatusCode::INVALID_ARGUMENT;
+            break;
+        case absl::StatusCode::kFailedPrecondition:
+            code = grpc::StatusCode::FAILED_PRECONDITION;
+            break;
+        case absl::StatusCode::kResourceExhausted:
+            code = grpc::StatusCode::RESOURCE_EXHAUSTED;
+            break;
+        case absl::StatusCode::kNotFound:
+            code = grpc::StatusCode::NOT_FOUND;
+            break;
+        case absl::StatusCode::kAborted:
+            code = grpc::StatusCode::ABORTED;
+            break;
+        case absl::StatusCode::kDeadlineExceeded:
+            code = grpc::StatusCode::DEADLINE_EXCEEDED;
+            break;
+        case absl::StatusCode::kUnavailable:
+            code = grpc::StatusCode::UNAVAILABLE;
+            break;
+        default:
+            break;
     }
     return {code, std::string(status.message())};
 }
@@ -126,7 +141,9 @@ absl::StatusOr<limits::LimitSet> fromWire(const v1::Limits& in) {
         std::vector<limits::Cidr> blocks;
         for (const auto& text : texts) {
             auto cidr = limits::Cidr::parse(text);
-            if (!cidr) return absl::InvalidArgumentError("\"" + text + "\" is not an IP address or CIDR block");
+            if (!cidr)
+                return absl::InvalidArgumentError("\"" + text +
+                                                  "\" is not an IP address or CIDR block");
             blocks.push_back(*cidr);
         }
         return limits::CidrList(std::move(blocks));
@@ -190,7 +207,8 @@ grpc::ServerWriteReactor<v1::Snapshot>* ControlService::Watch(grpc::CallbackServ
                                                        "interval_ms must be between 100 and 10000")
                                         : allowed);
     }
-    return new WatchReactor(hub_, actor.identity, std::make_unique<SnapshotBuilder>(engine_, control_),
+    return new WatchReactor(hub_, actor.identity,
+                            std::make_unique<SnapshotBuilder>(engine_, control_),
                             std::chrono::milliseconds(interval));
 }
 
@@ -307,9 +325,10 @@ grpc::ServerUnaryReactor* ControlService::GetAudit(grpc::CallbackServerContext* 
                                                    const v1::GetAuditRequest* request,
                                                    v1::AuditLog* out) {
     return guarded(context, access_, false, [&](const Actor&) {
-        const size_t limit = request->limit() == 0
-                                 ? 100
-                                 : std::min<size_t>(request->limit(), v1::bounds::kMaxAuditPageEntries);
+        const size_t limit =
+            request->limit() == 0
+                ? 100
+                : std::min<size_t>(request->limit(), v1::bounds::kMaxAuditPageEntries);
         uint64_t before = UINT64_MAX;
         if (!request->page_token().empty() && !absl::SimpleAtoi(request->page_token(), &before)) {
             return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,

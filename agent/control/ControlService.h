@@ -32,8 +32,8 @@ public:
                                     v1::BlockEntry*) override;
     grpc::ServerUnaryReactor* Unblock(grpc::CallbackServerContext*, const v1::UnblockRequest*,
                                       v1::UnblockResponse*) override;
-    grpc::ServerUnaryReactor* ListBlocks(grpc::CallbackServerContext*,
-                                         const v1::ListBlocksRequest*, v1::BlockList*) override;
+    grpc::ServerUnaryReactor* ListBlocks(grpc::CallbackServerContext*, const v1::ListBlocksRequest*,
+                                         v1::BlockList*) override;
     grpc::ServerUnaryReactor* Revoke(grpc::CallbackServerContext*, const v1::RevokeRequest*,
                                      v1::Revocation*) override;
     grpc::ServerUnaryReactor* ListRevocations(grpc::CallbackServerContext*,

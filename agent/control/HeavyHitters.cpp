@@ -11,7 +11,9 @@ namespace rampart::control {
 void HeavyHitters::record(std::string_view key, int64_t nowSecond) {
     if (key.empty() || nowSecond < 0) return;
     key = key.substr(0, kMaxKeyBytes);
-    Shard& shard = shards_[absl::Hash<absl::string_view>()(absl::string_view(key.data(), key.size())) % kShards];
+    Shard& shard =
+        shards_[absl::Hash<absl::string_view>()(absl::string_view(key.data(), key.size())) %
+                kShards];
     absl::MutexLock lock(&shard.mutex);
     Second& second = shard.ring[static_cast<size_t>(nowSecond) % kSeconds];
     if (second.second != nowSecond) {
@@ -34,8 +36,9 @@ void HeavyHitters::record(std::string_view key, int64_t nowSecond) {
     } else if (!slot) {
         // Space-Saving: the newcomer takes over the smallest counter and inherits its count,
         // so counts stay upper bounds and a real heavy hitter cannot be missed.
-        slot = &*std::min_element(second.counters.begin(), second.counters.end(),
-                                  [](const Counter& a, const Counter& b) { return a.count < b.count; });
+        slot = &*std::min_element(
+            second.counters.begin(), second.counters.end(),
+            [](const Counter& a, const Counter& b) { return a.count < b.count; });
     }
     if (!matches(*slot)) {
         std::memcpy(slot->key.data(), key.data(), key.size());

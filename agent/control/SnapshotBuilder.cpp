@@ -45,9 +45,8 @@ void SnapshotBuilder::next(v1::Snapshot& out) {
     auto* latency = out.mutable_latency();
     for (size_t i = 0; i < buckets.size(); ++i) {
         buckets[i] = totals.latencyBuckets[i] - previous_.latencyBuckets[i];
-        latency->add_bucket_bounds_us(i + 1 == buckets.size()
-                                          ? 0
-                                          : static_cast<double>(metrics::kLatencyBoundsNs[i]) / 1000);
+        latency->add_bucket_bounds_us(
+            i + 1 == buckets.size() ? 0 : static_cast<double>(metrics::kLatencyBoundsNs[i]) / 1000);
         latency->add_bucket_counts(buckets[i]);
     }
     latency->set_p50_us(metrics::latencyQuantileNs(buckets, 0.5) / 1000);
@@ -63,7 +62,8 @@ void SnapshotBuilder::next(v1::Snapshot& out) {
     out.set_cores(std::thread::hardware_concurrency());
     const uint64_t hits = totals.cacheHits - previous_.cacheHits;
     const uint64_t misses = totals.cacheMisses - previous_.cacheMisses;
-    out.set_cache_hit_ratio(hits + misses ? static_cast<double>(hits) / static_cast<double>(hits + misses) : 0);
+    out.set_cache_hit_ratio(
+        hits + misses ? static_cast<double>(hits) / static_cast<double>(hits + misses) : 0);
     out.set_limiter_keys(engine_.limiter().ipStats().keys + engine_.limiter().subjectStats().keys);
     out.set_limits_revision(engine_.limiter().current().value->revision);
 

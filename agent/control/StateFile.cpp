@@ -79,7 +79,7 @@ absl::StatusOr<ControlState> loadState(const std::string& path) {
         ControlState state;
         state.limits = limitsFromJson(doc.at("limits"));
         state.scaleDesired = integerOr<uint32_t>(doc, "scale_desired", 0);
-        state.auditSeq = integerOr<uint64_t>(doc, "audit_seq", 0);
+        state.auditSeq = counterFrom(doc, "audit_seq");
         for (const auto& b : doc.at("blocks")) state.blocks.push_back(blockFromJson(b));
         for (const auto& r : doc.at("revocations")) {
             state.revocations.push_back(revocationFromJson(r));

@@ -49,7 +49,8 @@ json changeJson(const StateChange& c) {
 
 StateChange changeFrom(const json& j) {
     StateChange c;
-    c.seq = integerFrom<uint64_t>(j.at("seq"), "seq");
+    (void)j.at("seq");  // required
+    c.seq = counterFrom(j, "seq");
     if (j.contains("limits")) c.limits = limitsFromJson(j.at("limits"));
     if (j.contains("scale_desired")) {
         c.scaleDesired = integerFrom<uint32_t>(j.at("scale_desired"), "scale_desired");

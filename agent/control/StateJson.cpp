@@ -75,6 +75,12 @@ T integerOr(const json& object, const char* name, T fallback) {
     return it == object.end() ? fallback : integerFrom<T>(*it, name);
 }
 
+uint64_t counterFrom(const json& object, const char* name) {
+    const int64_t value = integerOr<int64_t>(object, name, 0);
+    if (value < 0) throw std::runtime_error(std::string("\"") + name + "\" is negative");
+    return static_cast<uint64_t>(value);
+}
+
 template int integerFrom<int>(const json&, const char*);
 template int64_t integerFrom<int64_t>(const json&, const char*);
 template uint64_t integerFrom<uint64_t>(const json&, const char*);
@@ -119,7 +125,8 @@ limits::LimitSet limitsFromJson(const json& l) {
     }
     limits.blocklist = cidrsFrom(l.at("blocklist"), "blocklist");
     limits.allowlist = cidrsFrom(l.at("allowlist"), "allowlist");
-    limits.revision = integerFrom<uint64_t>(l.at("revision"), "revision");
+    (void)l.at("revision");  // required
+    limits.revision = counterFrom(l, "revision");
     return limits;
 }
 

@@ -29,6 +29,9 @@ T integerFrom(const nlohmann::json& j, const char* name);
 // The same for an optional member: `fallback` when absent.
 template <typename T>
 T integerOr(const nlohmann::json& object, const char* name, T fallback);
+// A counter that only ever goes up by one (a revision, a sequence number): 0 to 2^63 - 1, since
+// a value near 2^64 is no real history and would wrap at the next change. 0 when absent.
+uint64_t counterFrom(const nlohmann::json& object, const char* name);
 
 // Compact text; a byte that is not UTF-8 (in a reason, say) is replaced, where nlohmann's default
 // would throw, so a change can never become unsavable.

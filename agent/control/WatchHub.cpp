@@ -7,7 +7,10 @@ namespace rampart::control {
 WatchReactor::WatchReactor(WatchHub& hub, std::string identity,
                            std::unique_ptr<SnapshotBuilder> builder,
                            std::chrono::milliseconds interval)
-    : hub_(hub), identity_(std::move(identity)), builder_(std::move(builder)), interval_(interval),
+    : hub_(hub),
+      identity_(std::move(identity)),
+      builder_(std::move(builder)),
+      interval_(interval),
       due_(std::chrono::steady_clock::now()) {
     if (auto added = hub_.add(this); !added.ok()) end(std::move(added));
 }
@@ -74,10 +77,11 @@ grpc::Status WatchHub::add(WatchReactor* reactor) {
         return w->identity_ == reactor->identity_;
     });
     if (static_cast<size_t>(same) >= kMaxWatchersPerIdentity) {
-        return {grpc::StatusCode::RESOURCE_EXHAUSTED,
-                "\"" + reactor->identity_ + "\" already has " +
-                    std::to_string(kMaxWatchersPerIdentity) +
-                    " Watch calls open on this node, the most one identity may hold; close one first"};
+        return {
+            grpc::StatusCode::RESOURCE_EXHAUSTED,
+            "\"" + reactor->identity_ + "\" already has " +
+                std::to_string(kMaxWatchersPerIdentity) +
+                " Watch calls open on this node, the most one identity may hold; close one first"};
     }
     watchers_.push_back(reactor);
     return grpc::Status::OK;
@@ -101,7 +105,8 @@ void WatchHub::stop() {
 void WatchHub::run() {
     while (true) {
         absl::MutexLock lock(&mutex_);
-        const auto stop = +[](WatchHub* self) ABSL_NO_THREAD_SAFETY_ANALYSIS { return self->stopping_; };
+        const auto stop =
+            +[](WatchHub* self) ABSL_NO_THREAD_SAFETY_ANALYSIS { return self->stopping_; };
         // 10 ms granularity: a 100 ms interval jitters by at most a tenth.
         mutex_.AwaitWithTimeout(absl::Condition(stop, this), absl::Milliseconds(10));
         if (stopping_) return;

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <limits>
 #include <memory>
@@ -683,6 +684,44 @@ TEST_F(ControlPlaneTest, auditPagesBackwardsFromTheNewest) {
     auto stale = control->audit().pageBefore(0, 1u << 30, 10);
     EXPECT_TRUE(stale->entries.empty());
     EXPECT_FALSE(stale->more);
+}
+
+// Rotation by rename (logrotate's default): the new file's pages never meet the old file's
+// offsets, so paging neither repeats nor skips an entry.
+TEST_F(ControlPlaneTest, auditRotatedByRenamePagesOnlyTheNewFileWithoutRepeats) {
+    for (int i = 0; i < 5; ++i)
+        ASSERT_TRUE(control->revoke(kOperator, "old-" + std::to_string(i), "", 600, "").ok());
+    std::filesystem::rename(dir.file("audit.log"), dir.file("audit.log.1"));
+    for (int i = 0; i < 7; ++i)
+        ASSERT_TRUE(control->revoke(kOperator, "new-" + std::to_string(i), "", 600, "").ok());
+    std::vector<std::string> seen;
+    uint64_t before = UINT64_MAX;
+    for (int pages = 0; pages < 10; ++pages) {
+        auto page = control->audit().pageBefore(0, before, 3);
+        ASSERT_TRUE(page.ok());
+        for (const auto& [offset, e] : page->entries) seen.push_back(e.afterJson);
+        if (!page->more || page->entries.empty()) break;
+        before = page->entries.front().first;
+    }
+    ASSERT_EQ(seen.size(), 7u);
+    std::sort(seen.begin(), seen.end());
+    EXPECT_EQ(std::unique(seen.begin(), seen.end()), seen.end());
+    for (const auto& after : seen) EXPECT_NE(after.find("new-"), std::string::npos) << after;
+    // Numbering goes on across the rotation.
+    EXPECT_EQ(control->audit().lastSeq(), 12u);
+}
+
+// A counter near 2^64 is no real history: the next change would wrap it and be lost on restart.
+TEST_F(ControlPlaneTest, stateWithACounterNearItsTopFailsToLoad) {
+    control.reset();
+    dir.write(
+        "state.json",
+        R"({"format":1,"audit_seq":18446744073709551615,"limits":{"per_ip":{"rate":0,"burst":1},
+        "per_subject":{"rate":0,"burst":1},"global":{"rate":0,"burst":1},"ipv6_prefix":64,
+        "blocklist":[],"allowlist":[],"revision":3},"blocks":[],"revocations":[]})");
+    auto engine2 = makeEngine();
+    ControlPlane plane(*engine2, dir.path().string(), nullptr, {});
+    EXPECT_EQ(plane.start().code(), absl::StatusCode::kDataLoss);
 }
 
 }  // namespace
