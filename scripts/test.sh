@@ -2,7 +2,7 @@
 # Runs every test: builds the plain (release) and the sanitizer (asan) variants and runs
 # ctest on each, a one-minute fault soak against the release build (bench/fault-soak.sh), the
 # lock-free parts' tests under ThreadSanitizer (tsan), and every fuzz target for a bounded time
-# (scripts/fuzz.sh). The limiter's concurrent exactness test also runs 1,000 times under each
+# (scripts/fuzz.sh). The limiter's concurrent exactness test also runs 300 times under each
 # sanitizer: the race it guards against showed once in hundreds of runs. Exits non-zero if any
 # step fails. Needs no display and no stdin.
 set -euo pipefail
