@@ -1,3 +1,4 @@
+#include "common/FileSync.h"
 #include "control/AuditLog.h"
 
 #include <fcntl.h>
@@ -26,9 +27,6 @@ std::optional<AuditEntry> parseLine(const std::string& line) {
     }
 }
 
-absl::Status errnoStatus(const std::string& what) {
-    return absl::InternalError(what + ": " + std::strerror(errno));
-}
 
 }  // namespace
 

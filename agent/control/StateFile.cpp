@@ -1,3 +1,4 @@
+#include "common/FileSync.h"
 #include "control/StateFile.h"
 
 #include <fcntl.h>
@@ -19,9 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-absl::Status errnoStatus(const std::string& what) {
-    return absl::InternalError(what + ": " + std::strerror(errno));
-}
 
 }  // namespace
 
@@ -60,12 +58,7 @@ absl::Status saveState(const std::string& path, const ControlState& state) {
     ::close(fd);
     if (::rename(temp.c_str(), path.c_str()) != 0) return errnoStatus("cannot replace " + path);
     // The rename itself must reach the disk too.
-    const auto dir = std::filesystem::path(path).parent_path();
-    const int dirFd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirFd >= 0) {
-        ::fsync(dirFd);
-        ::close(dirFd);
-    }
+    syncDirectoryOf(path);
     return absl::OkStatus();
 }
 

@@ -1,3 +1,4 @@
+#include "common/FileSync.h"
 #include "control/StateJournal.h"
 
 #include <fcntl.h>
@@ -67,17 +68,7 @@ StateChange changeFrom(const json& j) {
     return c;
 }
 
-absl::Status errnoStatus(const std::string& what) {
-    return absl::InternalError(what + ": " + std::strerror(errno));
-}
 
-void syncDirectoryOf(const std::string& path) {
-    const auto dir = std::filesystem::path(path).parent_path();
-    const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return;
-    ::fsync(fd);
-    ::close(fd);
-}
 
 }  // namespace
 
